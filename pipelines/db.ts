@@ -1,0 +1,40 @@
+/** Opening the DuckDB warehouse: only built-in extensions, never a download. */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+export interface Warehouse { instance: DuckDBInstance; connection: DuckDBConnection; path: string }
+
+/** Opens (creating if needed) the warehouse at `path`, or an in-memory one for ':memory:'. */
+export async function openWarehouse(path: string): Promise<Warehouse> {
+  const instance = await DuckDBInstance.create(path, {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'true',
+  });
+  const connection = await instance.connect();
+  return { instance, connection, path };
+}
+
+/** Closes a warehouse opened by openWarehouse. */
+export function closeWarehouse(warehouse: Warehouse): void {
+  warehouse.connection.closeSync();
+  warehouse.instance.closeSync();
+}
+
+/** Rows of a query as plain objects (for small results only: summaries, tests). */
+export async function queryRows<T = Record<string, unknown>>(
+  connection: DuckDBConnection,
+  sql: string,
+  params?: Record<string, unknown>,
+): Promise<T[]> {
+  const reader = await connection.runAndReadAll(sql, params as never);
+  return reader.getRowObjectsJS() as T[];
+}
+
+/** A SQL identifier, double-quoted. */
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A SQL string literal (for file paths in table functions, which cannot take parameters). */
+export function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
