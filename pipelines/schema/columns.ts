@@ -45,14 +45,28 @@ export function decimal(label: string, min: number, max: number, aliases: string
   return z.number().min(min).max(max).meta({ label, kind: 'decimal', aliases, expected: `a number from ${min} to ${max}` } satisfies Meta);
 }
 
+/** What one entry of each reference table is called, in messages. */
+export const REFERENCE_NOUN: Record<ReferenceTable, string> = {
+  programs: 'programme',
+  banks: 'bank',
+  agencies: 'agency',
+  counties: 'county',
+  axes: 'operational axis',
+  reasons: 'reason',
+  funding_sources: 'funding source',
+  sectors: 'sector',
+};
+
 /** A code matched against a reference table by code, name or alias. */
 export function code(label: string, reference: ReferenceTable, aliases: string[] = []) {
-  return z.string().min(1).meta({ label, kind: 'code', reference, aliases, expected: `a known ${reference} code or name` } satisfies Meta);
+  const expected = `a known ${REFERENCE_NOUN[reference]} (code or name from data/reference/${reference}.csv)`;
+  return z.string().min(1).meta({ label, kind: 'code', reference, aliases, expected } satisfies Meta);
 }
 
 /** Several codes in one cell, separated by `;` or `،`; stored as codes joined by `;`. */
 export function codeList(label: string, reference: ReferenceTable, aliases: string[] = []) {
-  return z.string().min(1).meta({ label, kind: 'code_list', reference, aliases, expected: `known ${reference} names separated by ; or ،` } satisfies Meta);
+  const expected = `known ${REFERENCE_NOUN[reference]} names separated by ; or ، (data/reference/${reference}.csv)`;
+  return z.string().min(1).meta({ label, kind: 'code_list', reference, aliases, expected } satisfies Meta);
 }
 
 /** Free text, cleaned (CONTRACT §3). */

@@ -1,0 +1,181 @@
+/**
+ * Reading one file of a drop into a temporary table of text columns named after the dataset's
+ * columns. CSV goes straight to DuckDB's read_csv (after transcoding when it is not UTF-8);
+ * JSON is read in JavaScript, numbers kept as written, and handed over as a UTF-8 CSV.
+ * Lines DuckDB cannot parse are kept, with their line and text, for the quarantine.
+ */
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { z } from 'zod';
+import { columnMeta } from '../schema/columns.ts';
+import { DATASETS, type DatasetDefinition } from '../schema/datasets.ts';
+import { ident, literal, queryRows } from '../db.ts';
+import { decode, detectEncoding, readHead, transcodeToUtf8, type Encoding } from './encoding.ts';
+import { findHeader, headerColumn, headerNames } from './header.ts';
+import { readJsonArray, readNdjson, type JsonRecord, type JsonReject } from './json.ts';
+import type { DropFile, FileFormat } from './drop.ts';
+
+/** A file read into `table`, ready to be cleaned. */
+export interface RawFile {
+  file: DropFile;
+  dataset: DatasetDefinition;
+  /** Temporary table of VARCHAR columns, one per dataset column present in the file. */
+  table: string;
+  columns: string[];
+  encoding: Encoding;
+  format: FileFormat;
+  /** FROM clause over the raw table (alias r) that makes `sourceLine` available. */
+  fromSql: string;
+  /** SQL giving a raw row's line in the file (Excel's row number: a quoted multi-line cell counts once). */
+  lineSql: string;
+  /** Temporary table (line, raw, problem) of lines that could not be parsed into a row. */
+  rejectsTable: string;
+  /** Things worth a warning that do not stop the file (e.g. columns not in the dataset). */
+  notes: string[];
+}
+
+export type ReadResult = { ok: true; raw: RawFile } | { ok: false; error: string };
+
+function requiredMissing(dataset: DatasetDefinition, present: string[]): string[] {
+  return Object.entries(dataset.schema.shape)
+    .filter(([name, column]) => !(column as z.ZodType).isOptional() && !present.includes(name))
+    .map(([name, column]) => `${name} (${columnMeta(column as z.ZodType).label})`);
+}
+
+async function createRejectsTable(connection: DuckDBConnection, table: string): Promise<void> {
+  await connection.run(`create or replace temp table ${ident(table)} (line BIGINT, raw VARCHAR, problem VARCHAR)`);
+}
+
+/** Reads `file` into temp tables named after `key`; never throws for a bad file. */
+export async function readFile(connection: DuckDBConnection, file: DropFile, key: string, tmpDir: string): Promise<ReadResult> {
+  if (file.error) return { ok: false, error: file.error };
+  const dataset = DATASETS[file.dataset!] as DatasetDefinition;
+  try {
+    const size = statSync(file.path).size;
+    if (size === 0) return { ok: false, error: 'the file is empty' };
+    const head = readHead(file.path);
+    const detected = file.encoding ? { encoding: file.encoding } : detectEncoding(head, head.length === size);
+    if ('error' in detected) return { ok: false, error: detected.error };
+    const encoding = detected.encoding;
+    const headText = decode(head, encoding);
+    const format: FileFormat = file.format === 'json' && !headText.trimStart().startsWith('[') ? 'ndjson' : file.format!;
+    const rejectsTable = `rejects_${key}`;
+    await createRejectsTable(connection, rejectsTable);
+    if (format === 'csv') return await readCsv(connection, file, dataset, key, tmpDir, encoding, headText, rejectsTable);
+    return await readJson(connection, file, dataset, key, tmpDir, encoding, format, rejectsTable);
+  } catch (error) {
+    return { ok: false, error: `it could not be read (${(error as Error).message.split('\n')[0]})` };
+  }
+}
+
+async function readCsv(
+  connection: DuckDBConnection, file: DropFile, dataset: DatasetDefinition, key: string, tmpDir: string,
+  encoding: Encoding, headText: string, rejectsTable: string,
+): Promise<ReadResult> {
+  const header = findHeader(headText, dataset);
+  if (!header) {
+    return { ok: false, error: `no header line naming the ${dataset.name} columns was found in its first 30 lines (expected names such as ${Object.keys(dataset.schema.shape).slice(0, 4).join(', ')} or their Persian labels)` };
+  }
+  const present = header.columns.filter((c): c is string => Boolean(c));
+  const missing = requiredMissing(dataset, present);
+  if (missing.length > 0) {
+    return { ok: false, error: `its header (line ${header.lineIndex + 1}) has no column for ${missing.join(', ')}; found: ${header.cells.join(' | ')}` };
+  }
+  let path = file.path;
+  if (encoding !== 'utf-8') {
+    path = join(tmpDir, `${key}.utf8.csv`);
+    await transcodeToUtf8(file.path, path, encoding);
+  }
+  const table = `raw_${key}`;
+  const positional = header.cells.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  const select = header.columns.flatMap((column, i) => (column ? [`c${i} as ${ident(column)}`] : [])).join(', ');
+  const skip = header.lineIndex + 1;
+  await connection.run(`
+    create or replace temp table ${ident(table)} as
+    select ${select}
+    from read_csv(${literal(path)},
+      header = false, skip = ${skip}, columns = {${positional}},
+      delim = ${literal(header.delimiter)}, quote = '"', escape = '"', comment = '',
+      auto_detect = false, strict_mode = true, max_line_size = 10000000,
+      ignore_errors = true, store_rejects = true,
+      rejects_table = ${literal(`${table}_errors`)}, rejects_scan = ${literal(`${table}_scans`)})`);
+  // Lines DuckDB could not parse, in a planner's words.
+  await connection.run(`
+    insert into ${ident(rejectsTable)}
+    select line, csv_line,
+      case error_type
+        when 'MISSING COLUMNS' then 'the line has ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ' values where the header has ${header.cells.length} columns'
+        when 'TOO MANY COLUMNS' then 'the line has ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ' values where the header has ${header.cells.length} columns'
+        when 'UNQUOTED VALUE' then 'a quote (") opened on this line is never closed properly, so the line (and any lines it ran into) cannot be split into columns'
+        when 'INVALID ENCODING' then 'the line holds bytes that are not valid text in ${encoding}'
+        when 'LINE SIZE OVER MAXIMUM' then 'the line is longer than 10 MB'
+        else error_message
+      end
+    from ${ident(`${table}_errors`)}
+    -- A short line is reported once per missing column: keep one report per line.
+    qualify row_number() over (partition by line order by column_idx) = 1`);
+  const [{ rejects }] = await queryRows<{ rejects: number }>(connection, `select count(*)::INTEGER as rejects from ${ident(rejectsTable)}`) as [{ rejects: number }];
+  const notes = header.cells.flatMap((cell, i) =>
+    header.columns[i] ? [] : [`column "${cell}" (position ${i + 1}) is not a ${dataset.name} column and was ignored`]);
+  let fromSql = `${ident(table)} r`;
+  let lineSql = `(${skip} + r.rowid + 1)`;
+  if (rejects > 0) {
+    // Rows after an unparsable line sit one line further down than their position says.
+    await connection.run(`
+      create or replace temp table ${ident(`${table}_shift`)} as
+      select line - ${skip} - 1 - (row_number() over (order by line) - 1) as threshold,
+             row_number() over (order by line) as before
+      from ${ident(rejectsTable)}`);
+    fromSql = `${ident(table)} r asof left join ${ident(`${table}_shift`)} shift on r.rowid >= shift.threshold`;
+    lineSql = `(${skip} + r.rowid + 1 + coalesce(shift.before, 0))`;
+  }
+  return { ok: true, raw: { file, dataset, table, columns: present, encoding, format: 'csv', fromSql, lineSql, rejectsTable, notes } };
+}
+
+async function readJson(
+  connection: DuckDBConnection, file: DropFile, dataset: DatasetDefinition, key: string, tmpDir: string,
+  encoding: Encoding, format: FileFormat, rejectsTable: string,
+): Promise<ReadResult> {
+  const { readFileSync } = await import('node:fs');
+  const text = decode(readFileSync(file.path), encoding);
+  const parsed = format === 'json' ? readJsonArray(text) : readNdjson(text);
+  if ('error' in parsed) return { ok: false, error: parsed.error };
+  const names = headerNames(dataset);
+  const keys = new Map<string, string>(); // key in the file → dataset column
+  const ignored = new Set<string>();
+  for (const record of parsed.records) {
+    for (const k of Object.keys(record.values)) {
+      if (keys.has(k) || ignored.has(k)) continue;
+      const column = headerColumn(names, k);
+      if (column && ![...keys.values()].includes(column)) keys.set(k, column);
+      else ignored.add(k);
+    }
+  }
+  const present = [...keys.values()];
+  if (parsed.records.length > 0) {
+    const missing = requiredMissing(dataset, present);
+    if (missing.length > 0) return { ok: false, error: `its records have no field for ${missing.join(', ')}; found: ${[...keys.keys(), ...ignored].join(', ')}` };
+  }
+  const csvPath = join(tmpDir, `${key}.json.csv`);
+  const rows = parsed.records.map((record: JsonRecord) => [
+    ...[...keys.keys()].map((k) => record.values[k] ?? ''),
+    String(record.line),
+  ]);
+  writeFileSync(csvPath, Papa.unparse({ fields: [...present, '__line'], data: rows }, { newline: '\n' }));
+  const table = `raw_${key}`;
+  const columns = [...present, '__line'].map((c) => `${literal(c)}: 'VARCHAR'`).join(', ');
+  await connection.run(`
+    create or replace temp table ${ident(table)} as
+    select * from read_csv(${literal(csvPath)}, header = true, columns = {${columns}}, delim = ',', quote = '"', escape = '"',
+      auto_detect = false, comment = '', max_line_size = 100000000)`);
+  for (const reject of parsed.rejects as JsonReject[]) {
+    await connection.run(`insert into ${ident(rejectsTable)} values ($line, $raw, $problem)`, reject as never);
+  }
+  const notes = [...ignored].map((k) => `field "${k}" is not a ${dataset.name} column and was ignored`);
+  return {
+    ok: true,
+    raw: { file, dataset, table, columns: present, encoding, format, fromSql: `${ident(table)} r`, lineSql: 'cast(r.__line as BIGINT)', rejectsTable, notes },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Rebuilds the SQL models (sql/staging → sql/intermediate → sql/marts) in the order their own
+ * references give, then runs the data tests beside them and stores the results in
+ * `data_test_results`. Runs inside the caller's transaction: it never begins or commits one.
+ */
+import { fileURLToPath } from 'node:url';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ident, queryRows } from './db.ts';
+import { planModels, type Layer, type Materialization } from './model/graph.ts';
+import { readModelTests, runModelTests, storeTestResults, type DataTestResult } from './model/tests.ts';
+
+export { planModels } from './model/graph.ts';
+export type { DataTestResult } from './model/tests.ts';
+
+/** The project's own sql/ folder. */
+export const DEFAULT_SQL_DIR = fileURLToPath(new URL('../sql', import.meta.url));
+
+export interface ModelBuildOptions {
+  /** Folder holding staging/, intermediate/ and marts/ (default: the project's sql/). */
+  sqlDir?: string;
+  /** The load run the test results belong to (NULL in data_test_results when not given). */
+  loadId?: number;
+  onProgress?: (message: string) => void;
+}
+
+export interface ModelResult {
+  name: string;
+  layer: Layer;
+  materialized: Materialization;
+  file: string;
+  ms: number;
+  /** Row count of a table; null for a view (counting it would run it). */
+  rows: number | null;
+}
+
+export interface ModelBuildReport {
+  models: ModelResult[];
+  tests: DataTestResult[];
+  /** Tests that did not pass, errors first. */
+  failures: DataTestResult[];
+  ms: number;
+}
+
+/** Builds every model, runs every data test, stores the results; returns what was done. */
+export async function buildModels(connection: DuckDBConnection, options: ModelBuildOptions = {}): Promise<ModelBuildReport> {
+  const started = performance.now();
+  const progress = options.onProgress ?? (() => {});
+  const plan = planModels(options.sqlDir ?? DEFAULT_SQL_DIR);
+  // Read every tests file before building, so a malformed one fails fast.
+  const testsByModel = new Map(plan.filter((m) => m.testsPath).map((m) => [m.name, readModelTests(m.testsPath!, m.file.replace(/\.sql$/, '.tests.json'))]));
+
+  const models: ModelResult[] = [];
+  for (const model of plan) {
+    const t0 = performance.now();
+    await dropIfOtherKind(connection, model.name, model.materialized);
+    try {
+      await connection.run(`create or replace ${model.materialized} ${ident(model.name)} as\n${model.sql}`);
+    } catch (error) {
+      throw new Error(`${model.file}: ${(error as Error).message}`);
+    }
+    const rows = model.materialized === 'table'
+      ? Number((await queryRows<{ n: bigint }>(connection, `select count(*) as n from ${ident(model.name)}`))[0]!.n)
+      : null;
+    const ms = Math.round(performance.now() - t0);
+    models.push({ name: model.name, layer: model.layer, materialized: model.materialized, file: model.file, ms, rows });
+    progress(`${model.name} (${model.materialized}${rows === null ? '' : `, ${rows} rows`}) ${ms} ms`);
+  }
+
+  const tests: DataTestResult[] = [];
+  for (const model of plan) {
+    const definition = testsByModel.get(model.name);
+    if (!definition) continue;
+    tests.push(...(await runModelTests(connection, model.name, definition, model.file.replace(/\.sql$/, '.tests.json'))));
+  }
+  await storeTestResults(connection, options.loadId ?? null, tests);
+  const failures = tests.filter((t) => !t.passed).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  progress(`data tests: ${tests.length - failures.length} of ${tests.length} passed`);
+  for (const failure of failures) progress(`  ${failure.severity} ${failure.model} ${failure.test}: ${failure.message}`);
+  return { models, tests, failures, ms: Math.round(performance.now() - started) };
+}
+
+/** `create or replace view` cannot replace a table (nor the reverse): drop the other kind first. */
+async function dropIfOtherKind(connection: DuckDBConnection, name: string, kind: Materialization): Promise<void> {
+  const [existing] = await queryRows<{ table_type: string }>(
+    connection,
+    `select table_type from information_schema.tables where table_schema = current_schema() and table_name = $name`,
+    { name },
+  );
+  if (!existing) return;
+  const isView = existing.table_type === 'VIEW';
+  if (isView && kind === 'table') await connection.run(`drop view ${ident(name)}`);
+  if (!isView && kind === 'view') await connection.run(`drop table ${ident(name)} cascade`);
+}

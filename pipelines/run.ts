@@ -1,0 +1,177 @@
+/**
+ * One pipeline run: read every file of the drops, then in a single transaction validate, load,
+ * check soft rules, rebuild the models and record the run. A crash or kill before COMMIT leaves
+ * the warehouse as it was.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { closeWarehouse, openWarehouse, queryRows } from './db.ts';
+import { acquireLock, WarehouseBusyError } from './lock.ts';
+import { loadReferenceTables, readReferences } from './reference.ts';
+import { DATASETS, type DatasetName } from './schema/datasets.ts';
+import { warehouseDdl } from './schema/warehouse.ts';
+import { listDrop, type DropFile } from './ingest/drop.ts';
+import { readFile, type RawFile } from './ingest/read.ts';
+import { validateFile, type CleanFile } from './validate.ts';
+import { loadDataset } from './load.ts';
+import { checkSoftRules } from './soft-rules.ts';
+import { buildModels, type ModelBuildReport } from './model.ts';
+
+export interface RunOptions {
+  drops: string[];
+  dbPath: string;
+  referenceDir?: string;
+  sqlDir?: string;
+  /** Progress lines for a person watching. */
+  log?: (line: string) => void;
+  /** Skip rebuilding the SQL models (loader tests). */
+  skipModels?: boolean;
+}
+
+export interface FileSummary {
+  file: string;
+  dataset?: string;
+  encoding?: string;
+  format?: string;
+  unit?: string;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsUnchanged: number;
+  rowsQuarantined: number;
+  rowsDuplicate: number;
+  rowsTotals: number;
+  warnings: number;
+  error?: string;
+  ms: number;
+}
+
+export interface RunSummary {
+  loadId: number;
+  files: FileSummary[];
+  models?: ModelBuildReport;
+  ms: number;
+}
+
+const rate = (rows: number, ms: number) => (ms > 0 ? `${Math.round((rows / ms) * 1000).toLocaleString('en-US')} rows/s` : '');
+
+/** Runs the pipeline on `options.drops`; throws a one-line Error when it cannot run at all. */
+export async function runPipeline(options: RunOptions): Promise<RunSummary> {
+  const log = options.log ?? (() => {});
+  const started = Date.now();
+  const dbPath = options.dbPath === ':memory:' ? ':memory:' : resolve(options.dbPath);
+  const referenceDir = options.referenceDir ?? 'data/reference';
+  const references = readReferences(referenceDir);
+  const drops = options.drops.map((drop) => ({ drop, ...listDrop(drop) }));
+  if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
+  const release = dbPath === ':memory:' ? () => {} : acquireLock(dbPath);
+  const tmpDir = mkdtempSync(join(tmpdir(), 'pipeline-'));
+  let warehouse;
+  try {
+    try {
+      warehouse = await openWarehouse(dbPath);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/lock/i.test(message)) throw new WarehouseBusyError(`the warehouse ${options.dbPath} is in use by another program; close it and run again`);
+      throw new Error(`the warehouse ${options.dbPath} cannot be opened: ${message.split('\n')[0]}`);
+    }
+    const { connection } = warehouse;
+    await connection.run(`set temp_directory = '${tmpDir.replace(/'/g, "''")}'`);
+    await connection.run(`set preserve_insertion_order = true`);
+
+    // Phase 1, outside the transaction: read every file into temporary tables.
+    const summaries = new Map<string, FileSummary>();
+    const raws: RawFile[] = [];
+    let index = 0;
+    for (const { files } of drops) {
+      for (const file of files as DropFile[]) {
+        const t0 = Date.now();
+        const result = await readFile(connection, file, String(index++), tmpDir);
+        const summary: FileSummary = {
+          file: file.name, dataset: file.dataset, unit: file.unit, rowsRead: 0, rowsLoaded: 0, rowsUnchanged: 0,
+          rowsQuarantined: 0, rowsDuplicate: 0, rowsTotals: 0, warnings: 0, ms: Date.now() - t0,
+        };
+        summaries.set(file.name, summary);
+        if (result.ok) {
+          raws.push(result.raw);
+          summary.encoding = result.raw.encoding;
+          summary.format = result.raw.format;
+          log(`read     ${file.name} (${file.dataset}, ${result.raw.format}, ${result.raw.encoding}) in ${summary.ms} ms`);
+        } else {
+          summary.error = `${file.name}: ${result.error}`;
+          log(`SKIPPED  ${summary.error}`);
+        }
+      }
+    }
+
+    // Phase 2: one transaction for everything the warehouse keeps.
+    await connection.run('begin transaction');
+    try {
+      for (const ddl of warehouseDdl()) await connection.run(ddl);
+      await loadReferenceTables(connection, referenceDir);
+      const [{ id }] = (await queryRows<{ id: number }>(connection, `select nextval('load_id_seq')::INTEGER as id`)) as [{ id: number }];
+      const loadId = Number(id);
+      const cleanByDataset = new Map<DatasetName, CleanFile[]>();
+      for (const raw of raws) {
+        const t0 = Date.now();
+        const clean = await validateFile(connection, raw, references, loadId);
+        const summary = summaries.get(raw.file.name)!;
+        Object.assign(summary, { rowsRead: clean.rowsRead, rowsQuarantined: clean.rowsQuarantined, rowsTotals: clean.rowsTotals, warnings: clean.warnings });
+        summary.ms += Date.now() - t0;
+        log(`checked  ${raw.file.name}: ${clean.rowsRead.toLocaleString('en-US')} rows, ${clean.rowsQuarantined} quarantined, ${rate(clean.rowsRead, Date.now() - t0)}`);
+        const name = raw.dataset.name as DatasetName;
+        cleanByDataset.set(name, [...(cleanByDataset.get(name) ?? []), clean]);
+      }
+      for (const [name, files] of cleanByDataset) {
+        const t0 = Date.now();
+        const counts = await loadDataset(connection, DATASETS[name], files, loadId);
+        let rows = 0;
+        for (const [fileName, c] of counts) {
+          const summary = summaries.get(fileName)!;
+          summary.rowsLoaded = c.loaded;
+          summary.rowsUnchanged = c.unchanged;
+          summary.rowsDuplicate = c.duplicates;
+          summary.rowsQuarantined += c.conflicts;
+          summary.warnings += c.warnings;
+          rows += c.loaded;
+        }
+        log(`loaded   ${name}: ${rows.toLocaleString('en-US')} rows in ${Date.now() - t0} ms, ${rate(rows, Date.now() - t0)}`);
+      }
+      for (const [fileName, n] of await checkSoftRules(connection, loadId)) {
+        const summary = summaries.get(fileName);
+        if (summary) summary.warnings += n;
+      }
+      let models: ModelBuildReport | undefined;
+      if (!options.skipModels) {
+        const t0 = Date.now();
+        models = await buildModels(connection, { sqlDir: options.sqlDir, loadId, onProgress: (m) => log(`model    ${m}`) });
+        log(`models   rebuilt in ${Date.now() - t0} ms`);
+      }
+      const files = [...summaries.values()];
+      const total = (key: keyof FileSummary) => files.reduce((sum, f) => sum + (Number(f[key]) || 0), 0);
+      for (const f of files) {
+        await connection.run(`insert into load_files values ($load_id, $file, $dataset, $encoding, $format, $unit, $read, $loaded, $unchanged, $quarantined, $duplicate, $totals, $warnings, $error, $ms)`, {
+          load_id: loadId, file: f.file, dataset: f.dataset ?? null, encoding: f.encoding ?? null, format: f.format ?? null, unit: f.unit ?? null,
+          read: f.rowsRead, loaded: f.rowsLoaded, unchanged: f.rowsUnchanged, quarantined: f.rowsQuarantined, duplicate: f.rowsDuplicate,
+          totals: f.rowsTotals, warnings: f.warnings, error: f.error ?? null, ms: f.ms,
+        } as never);
+      }
+      await connection.run(`insert into load_runs values ($load_id, to_timestamp($started / 1000)::TIMESTAMP, now()::TIMESTAMP, $ms, $drops, $files, $failed,
+        $read, $loaded, $unchanged, $quarantined, $duplicate, $totals, $warnings, $test_failures)`, {
+        load_id: loadId, started, ms: Date.now() - started, drops: options.drops.join(', '), files: files.length,
+        failed: files.filter((f) => f.error).length, read: total('rowsRead'), loaded: total('rowsLoaded'), unchanged: total('rowsUnchanged'),
+        quarantined: total('rowsQuarantined'), duplicate: total('rowsDuplicate'), totals: total('rowsTotals'), warnings: total('warnings'),
+        test_failures: models?.failures.length ?? 0,
+      } as never);
+      await connection.run('commit');
+      return { loadId, files, models, ms: Date.now() - started };
+    } catch (error) {
+      await connection.run('rollback').catch(() => {});
+      throw error;
+    }
+  } finally {
+    if (warehouse) closeWarehouse(warehouse);
+    rmSync(tmpDir, { recursive: true, force: true });
+    release();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Soft rules (CONTRACT §4): checked on the rows this run loaded, after the upsert, so that they
+ * compare with earlier quarters already in the warehouse. A broken soft rule is a warning in
+ * dq_warnings; the row stays loaded.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows } from './db.ts';
+
+const FUNNEL = [
+  ['referred_amount', 'approved_amount', 'approved (مصوب) is above referred (معرفی به بانک)'],
+  ['approved_amount', 'contracted_amount', 'contracted (قرارداد) is above approved (مصوب)'],
+  ['contracted_amount', 'disbursed_amount', 'disbursed (پرداخت) is above contracted (قرارداد)'],
+] as const;
+
+const STAGE_AMOUNTS = ['referred_amount', 'approved_amount', 'contracted_amount', 'disbursed_amount'] as const;
+const ABSORPTION_KEY = ['program', 'funding_source', 'bank', 'agency', 'county'] as const;
+
+const fmt = (column: string) => `regexp_replace(${column}::VARCHAR, '\\.?0+$', '')`;
+
+/** The soft-rule checks, each an INSERT … SELECT into dq_warnings for load $load_id. */
+export const SOFT_RULES: { rule: string; sql: string }[] = [
+  ...FUNNEL.map(([earlier, later, words]) => ({
+    rule: 'funnel_order',
+    sql: `select 'absorption', source_file, source_line, 'funnel_order',
+      source_file || ' line ' || source_line || ': ${words}: ' || ${fmt(later)} || ' > ' || ${fmt(earlier)}
+      from absorption where load_id = $load_id and ${later} > ${earlier}`,
+  })),
+  ...STAGE_AMOUNTS.map((column) => ({
+    rule: 'cumulative_decrease',
+    sql: `select 'absorption', cur.source_file, cur.source_line, 'cumulative_decrease',
+      cur.source_file || ' line ' || cur.source_line || ': ${column} ' || ${fmt(`cur.${column}`)} ||
+        ' is lower than the same key''s ' || ${fmt(`prev.${column}`)} || ' in quarter ' || prev.quarter ||
+        ', although reports are cumulative from the start of the year'
+      from absorption cur join absorption prev
+        on prev.year = cur.year and prev.quarter = cur.quarter - 1
+        and ${ABSORPTION_KEY.map((k) => `prev.${k} is not distinct from cur.${k}`).join(' and ')}
+      where cur.load_id = $load_id and cur.${column} < prev.${column}`,
+  })),
+  {
+    rule: 'disbursed_above_allocated',
+    sql: `select 'absorption', a.source_file, a.source_line, 'disbursed_above_allocated',
+      a.source_file || ' line ' || a.source_line || ': disbursed ' || ${fmt('a.disbursed_amount')} ||
+        ' is above the ' || ${fmt('sum(al.amount)')} || ' allocated to the same key in ' || a.year || ' up to quarter ' || a.quarter
+      from absorption a join allocations al
+        on al.year = a.year and al.quarter <= a.quarter
+        and ${ABSORPTION_KEY.map((k) => `al.${k} is not distinct from a.${k}`).join(' and ')}
+      where a.load_id = $load_id
+      group by a.source_file, a.source_line, a.disbursed_amount, a.year, a.quarter
+      having a.disbursed_amount > sum(al.amount)`,
+  },
+  {
+    rule: 'application_disbursed_above_approved',
+    sql: `select 'applications', source_file, source_line, 'application_disbursed_above_approved',
+      source_file || ' line ' || source_line || ': application ' || application_id || ' was paid ' || ${fmt('disbursed_amount')} ||
+        ', more than the ' || ${fmt('approved_amount')} || ' approved'
+      from applications where load_id = $load_id and disbursed_amount > approved_amount`,
+  },
+];
+
+/** Runs every soft rule for load `loadId`; returns the number of warnings per source file. */
+export async function checkSoftRules(connection: DuckDBConnection, loadId: number): Promise<Map<string, number>> {
+  for (const { sql } of SOFT_RULES) {
+    await connection.run(`insert into dq_warnings select $load_id, * from (${sql})`, { load_id: loadId });
+  }
+  const rows = await queryRows<{ source_file: string; n: number }>(connection, `
+    select source_file, count(*)::BIGINT as n from dq_warnings
+    where load_id = $load_id and rule in (${[...new Set(SOFT_RULES.map((r) => `'${r.rule}'`))].join(', ')})
+    group by all`, { load_id: loadId });
+  return new Map(rows.map((r) => [r.source_file, Number(r.n)]));
+}

@@ -1,0 +1,245 @@
+/**
+ * Validate: cleans a file's raw text columns into typed values in one set-based SQL pass, and
+ * sends every row that breaks a hard rule to the quarantine with a message a planner understands.
+ * Values the fast SQL casts cannot take (Persian digits, names, dates) are cleaned in JavaScript
+ * once per distinct value and joined back.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { z } from 'zod';
+import { columnMeta, numericRange, type ColumnMeta } from './schema/columns.ts';
+import type { DatasetDefinition } from './schema/datasets.ts';
+import type { References } from './reference.ts';
+import { ident, literal, queryRows } from './db.ts';
+import { cleanValue } from './ingest/values.ts';
+import type { RawFile } from './ingest/read.ts';
+import type { Unit } from './ingest/drop.ts';
+
+/** How a raw money text of each unit is parsed (wide enough for the unit) and scaled to million rials. */
+export const MONEY_PARSE: Record<Unit, { type: string; factor: string }> = {
+  million_rial: { type: 'DECIMAL(18,6)', factor: '' },
+  rial: { type: 'DECIMAL(18,0)', factor: ' * 0.000001' },
+  toman: { type: 'DECIMAL(18,1)', factor: ' * 0.00001' },
+  billion_rial: { type: 'DECIMAL(18,9)', factor: ' * 1000::DECIMAL(4,0)' },
+};
+
+/** The fast SQL parse of a numeric column's raw text, before any JavaScript cleaning. */
+function fastType(meta: ColumnMeta, unit: Unit): string {
+  if (meta.kind === 'money') return MONEY_PARSE[unit].type;
+  if (meta.kind === 'decimal') return 'DECIMAL(18,6)';
+  return 'DECIMAL(18,3)';
+}
+
+export interface CleanFile {
+  raw: RawFile;
+  /** Temp table: typed dataset columns, source_line, raw_rowid, is_total, problems. */
+  table: string;
+  rowsRead: number;
+  rowsBlank: number;
+  rowsTotals: number;
+  rowsQuarantined: number;
+  warnings: number;
+}
+
+const NUMERIC = new Set(['int', 'money', 'decimal']);
+
+async function buildValueMap(
+  connection: DuckDBConnection, raw: RawFile, column: string, schema: z.ZodType, references: References, unit: Unit,
+): Promise<string | undefined> {
+  const meta = columnMeta(schema);
+  const col = `r.${ident(column)}`;
+  let needsCleaning: string;
+  if (NUMERIC.has(meta.kind)) needsCleaning = `try_cast(${col} as ${fastType(meta, unit)}) is null`;
+  else if (meta.kind === 'text') needsCleaning = `regexp_matches(${col}, '[^!-~]')`; // anything but plain printable ASCII
+  else needsCleaning = 'true';
+  const values = await queryRows<{ v: string }>(connection, `select distinct ${col} as v from ${ident(raw.table)} r where ${col} is not null and ${needsCleaning}`);
+  if (values.length === 0) return undefined;
+  const table = `${raw.table}_map_${column}`;
+  await connection.run(`create or replace temp table ${ident(table)} (raw VARCHAR, clean VARCHAR, iso VARCHAR, problem VARCHAR, is_total BOOLEAN)`);
+  const appender = await connection.createAppender(table, 'main', 'temp');
+  for (const { v } of values) {
+    const result = cleanValue(schema, v, references);
+    appender.appendVarchar(v);
+    if (result.clean === null) appender.appendNull(); else appender.appendVarchar(result.clean);
+    if (result.iso) appender.appendVarchar(result.iso); else appender.appendNull();
+    if (result.problem === null) appender.appendNull(); else appender.appendVarchar(result.problem);
+    appender.appendBoolean(result.isTotal);
+    appender.endRow();
+  }
+  appender.closeSync();
+  return table;
+}
+
+/** SQL pieces for one column: its typed value(s) and its problem message (NULL when fine). */
+function columnSql(name: string, schema: z.ZodType, raw: RawFile, map: string | undefined, unit: Unit) {
+  const meta = columnMeta(schema);
+  const col = `r.${ident(name)}`;
+  const m = map ? `m_${name}` : undefined;
+  const mapped = (field: string) => (m ? `${m}.${field}` : 'NULL');
+  const label = `column ${name} (${meta.label})`;
+  const found = `'found "' || ${col} || '", expected ${meta.expected.replace(/'/g, "''")}'`;
+  const missingMessage = `'found nothing, expected ${meta.expected.replace(/'/g, "''")}'`;
+  let value: string;
+  let outOfRange = 'false';
+  const extra: string[] = [];
+  switch (meta.kind) {
+    case 'int':
+    case 'decimal': {
+      const parsed = `coalesce(try_cast(${col} as DECIMAL(18,${meta.kind === 'int' ? 3 : 6})), try_cast(${mapped('clean')} as DECIMAL(18,${meta.kind === 'int' ? 3 : 6})))`;
+      const { min, max } = numericRange(schema);
+      const integral = meta.kind === 'int' ? ` or ${parsed} <> trunc(${parsed})` : '';
+      outOfRange = `(${parsed} < ${min} or ${parsed} > ${max}${integral})`;
+      value = meta.kind === 'int' ? `try_cast(${parsed} as BIGINT)` : `try_cast(${parsed} as DECIMAL(9,4))`;
+      break;
+    }
+    case 'money': {
+      const { type, factor } = MONEY_PARSE[unit];
+      value = `cast(coalesce(try_cast(${col} as ${type}), try_cast(${mapped('clean')} as ${type}))${factor} as DECIMAL(18,6))`;
+      outOfRange = meta.positive ? `${value} <= 0` : `${value} < 0`;
+      break;
+    }
+    case 'text':
+      value = m ? `coalesce(${m}.clean, case when ${m}.raw is null then ${col} end)` : col;
+      break;
+    case 'date':
+      value = `cast(${mapped('iso')} as DATE)`;
+      extra.push(`${mapped('clean')} as ${ident(`${name}_jalali`)}`);
+      break;
+    default:
+      value = mapped('clean');
+  }
+  const required = !schema.isOptional();
+  const problem = `case
+      when ${m ? `${m}.problem is not null` : 'false'} then ${mapped('problem')}
+      when ${value} is null and ${col} is not null and ${m ? `${m}.clean is null and ${m}.problem is null` : 'false'} and ${required} then ${missingMessage}
+      when ${value} is null and ${col} is not null and ${m ? `not (${m}.clean is null and ${m}.problem is null)` : 'true'} then ${found}
+      when ${value} is null and ${required} then ${missingMessage}
+      when ${outOfRange} then ${found}
+    end`;
+  const join = m ? `left join ${ident(map!)} ${m} on ${m}.raw = ${col}` : '';
+  return { value: `${value} as ${ident(name)}`, extra, problem: `case when (${problem}) is not null then '${label.replace(/'/g, "''")}: ' || (${problem}) end`, join, totals: m ? `coalesce(${m}.is_total, false)` : 'false' };
+}
+
+/**
+ * Cleans `raw` into a typed temp table, quarantines its bad rows and unparsable lines, and warns
+ * when its totals row does not add up. Runs inside the load transaction.
+ */
+export async function validateFile(
+  connection: DuckDBConnection, raw: RawFile, references: References, loadId: number,
+): Promise<CleanFile> {
+  const { dataset, file } = raw;
+  const unit = file.unit;
+  const pieces: ReturnType<typeof columnSql>[] = [];
+  const missing: string[] = [];
+  for (const [name, schema] of Object.entries(dataset.schema.shape) as [string, z.ZodType][]) {
+    if (!raw.columns.includes(name)) {
+      const meta = columnMeta(schema);
+      missing.push(`NULL as ${ident(name)}`);
+      if (meta.kind === 'date') missing.push(`NULL as ${ident(`${name}_jalali`)}`);
+      continue;
+    }
+    const map = await buildValueMap(connection, raw, name, schema, references, unit);
+    pieces.push(columnSql(name, schema, raw, map, unit));
+  }
+  const table = `clean_${raw.table.replace(/^raw_/, '')}`;
+  const blank = raw.columns.length > 0 ? raw.columns.map((c) => `r.${ident(c)} is null`).join(' and ') : 'true';
+  const typedColumns = Object.entries(dataset.schema.shape).flatMap(([name, schema]) =>
+    columnMeta(schema as z.ZodType).kind === 'date' ? [name, `${name}_jalali`] : [name]);
+  const fundingDefault = 'funding_source' in dataset.schema.shape && 'program' in dataset.schema.shape;
+  const ruleProblems = dataset.rules.map((rule) => {
+    const label = columnMeta(dataset.schema.shape[rule.column] as z.ZodType).label;
+    return `case when ${rule.breaks} then 'column ${rule.column} (${label}): found nothing, expected ${rule.expected}' end`;
+  });
+  await connection.run(`
+    create or replace temp table ${ident(table)} as
+    with typed as (
+      select
+        ${[...pieces.flatMap((p) => [p.value, ...p.extra]), ...missing].join(',\n        ')},
+        ${raw.lineSql} as source_line,
+        r.rowid as raw_rowid,
+        ${pieces.map((p) => p.totals).join(' or ') || 'false'} as is_total,
+        concat_ws('; ', ${pieces.map((p) => p.problem).join(',\n          ') || 'NULL'}) as column_problems
+      from ${raw.fromSql}
+      ${pieces.map((p) => p.join).join('\n      ')}
+      where not (${blank})
+    ),
+    defaulted as (
+      select * replace (${fundingDefault ? 'coalesce(typed.funding_source, program_ref.funding_source) as funding_source' : 'typed.source_line as source_line'})
+      from typed
+      ${fundingDefault ? 'left join ref_programs program_ref on program_ref.code = typed.program' : ''}
+    )
+    select ${typedColumns.map(ident).join(', ')}, source_line, raw_rowid, is_total,
+      nullif(concat_ws('; ', nullif(column_problems, ''), ${ruleProblems.join(', ') || 'NULL'}), '') as problems
+    from defaulted`);
+
+  const [counts] = await queryRows<{ read: number; clean: number; totals: number; bad: number; rejects: number }>(connection, `
+    select (select count(*) from ${ident(raw.table)})::BIGINT as read,
+           count(*)::BIGINT as clean,
+           count(*) filter (where is_total)::BIGINT as totals,
+           count(*) filter (where problems is not null and not is_total)::BIGINT as bad,
+           (select count(*) from ${ident(raw.rejectsTable)})::BIGINT as rejects
+    from ${ident(table)}`);
+  const c = counts!;
+  await connection.run(`
+    insert into quarantine
+    select $load_id, $dataset, $file, c.source_line, split_part(c.problems, ' ', 2), NULL,
+           NULL, $file || ' line ' || c.source_line || ': ' || c.problems, to_json(r)::VARCHAR
+    from ${ident(table)} c join ${ident(raw.table)} r on r.rowid = c.raw_rowid
+    where c.problems is not null and not c.is_total`, { load_id: loadId, dataset: dataset.name, file: file.name });
+  await connection.run(`
+    insert into quarantine
+    select $load_id, $dataset, $file, line, NULL, NULL, NULL, $file || ' line ' || line || ': ' || problem, raw
+    from ${ident(raw.rejectsTable)}`, { load_id: loadId, dataset: dataset.name, file: file.name });
+  // Fill the label and found value of the column each message names first.
+  await fillQuarantineColumns(connection, dataset, loadId, file.name);
+  const warnings = await checkTotals(connection, raw, table, loadId);
+  for (const note of raw.notes) {
+    await connection.run(`insert into dq_warnings values ($load_id, $dataset, $file, NULL, 'ignored_column', $message)`, {
+      load_id: loadId, dataset: dataset.name, file: file.name, message: `${file.name}: ${note}`,
+    });
+  }
+  return {
+    raw,
+    table,
+    rowsRead: Number(c.clean) + Number(c.rejects),
+    rowsBlank: Number(c.read) - Number(c.clean),
+    rowsTotals: Number(c.totals),
+    rowsQuarantined: Number(c.bad) + Number(c.rejects),
+    warnings: warnings + raw.notes.length,
+  };
+}
+
+async function fillQuarantineColumns(connection: DuckDBConnection, dataset: DatasetDefinition, loadId: number, fileName: string) {
+  for (const [name, schema] of Object.entries(dataset.schema.shape) as [string, z.ZodType][]) {
+    await connection.run(`
+      update quarantine set column_label = $label,
+        found = coalesce(json_extract_string(raw_values, $path), '')
+      where load_id = $load_id and source_file = $file and column_name = $name`,
+    { label: columnMeta(schema).label, path: `$."${name}"`, load_id: loadId, file: fileName, name });
+  }
+}
+
+/** Warns when a file's totals row does not equal the sum of the rows above it. */
+async function checkTotals(connection: DuckDBConnection, raw: RawFile, table: string, loadId: number): Promise<number> {
+  const moneyColumns = raw.columns.filter((c) => ['money', 'int'].includes(columnMeta(raw.dataset.schema.shape[c] as z.ZodType).kind) && !['year', 'quarter'].includes(c));
+  if (moneyColumns.length === 0) return 0;
+  const checks = moneyColumns.map((c) => {
+    const label = columnMeta(raw.dataset.schema.shape[c] as z.ZodType).label;
+    return `select t.source_line, '${c}' as col, '${label}' as label, t.${ident(c)}::VARCHAR as stated,
+        (select sum(a.${ident(c)}) from ${ident(table)} a where not a.is_total and a.source_line < t.source_line)::VARCHAR as summed
+      from ${ident(table)} t where t.is_total and t.${ident(c)} is not null`;
+  });
+  const rows = await queryRows<{ source_line: number; col: string; label: string; stated: string; summed: string | null }>(connection,
+    `select * from (${checks.join(' union all ')}) where summed is distinct from stated and stated::DECIMAL(38,6) is distinct from summed::DECIMAL(38,6) order by source_line, col`);
+  for (const row of rows) {
+    await connection.run(`insert into dq_warnings values ($load_id, $dataset, $file, $line, 'totals_row_mismatch', $message)`, {
+      load_id: loadId, dataset: raw.dataset.name, file: raw.file.name, line: Number(row.source_line),
+      message: `${raw.file.name} line ${row.source_line}: the totals row gives ${row.col} (${row.label}) = ${trimDecimal(row.stated)} but the rows above add up to ${trimDecimal(row.summed ?? '0')}`,
+    });
+  }
+  return rows.length;
+}
+
+/** A decimal's text without trailing zeros (12500.500000 → 12500.5). */
+export function trimDecimal(text: string): string {
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}
