@@ -19,14 +19,24 @@ export function closeWarehouse(warehouse: Warehouse): void {
   warehouse.instance.closeSync();
 }
 
-/** Rows of a query as plain objects (for small results only: summaries, tests). */
+/**
+ * Rows of a query as plain objects (for small results only: summaries, tests). Integers come back
+ * as numbers where they fit exactly; cast money to VARCHAR in the SQL to keep every digit.
+ */
 export async function queryRows<T = Record<string, unknown>>(
   connection: DuckDBConnection,
   sql: string,
   params?: Record<string, unknown>,
 ): Promise<T[]> {
   const reader = await connection.runAndReadAll(sql, params as never);
-  return reader.getRowObjectsJS() as T[];
+  return reader.getRowObjectsJS().map((row) => {
+    for (const [key, value] of Object.entries(row)) {
+      if (typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)) {
+        (row as Record<string, unknown>)[key] = Number(value);
+      }
+    }
+    return row;
+  }) as T[];
 }
 
 /** A SQL identifier, double-quoted. */

@@ -30,36 +30,36 @@ export async function loadDataset(
     select ${quoted}, ${i}::INTEGER as file_index, source_line, hash(${quoted}) as row_hash
     from ${ident(f.table)} where problems is null and not is_total`).join(' union all ')}`);
 
+  const fileNames = files.map((f) => f.raw.file.name);
+  const fileNameOf = (alias: string) => `list_extract([${fileNames.map((n) => `'${n.replace(/'/g, "''")}'`).join(', ')}], ${alias}.file_index + 1)`;
+  const fileNameSql = fileNameOf('s');
   // Keys given more than once in this run.
   const repeated = `repeated_${name}`;
   await connection.run(`
     create or replace temp table ${ident(repeated)} as
     select ${keys}, count(*) as copies, count(distinct row_hash) as variants,
            min(file_index * 1e12 + source_line) as first_position,
-           string_agg(file_index || ':' || source_line, ',' order by file_index, source_line) as positions
-    from ${ident(staged)}
+           string_agg(${fileNameOf('r')} || ' line ' || source_line, ', ' order by file_index, source_line) as positions
+    from ${ident(staged)} r
     group by all having count(*) > 1`);
-  const fileNames = files.map((f) => f.raw.file.name);
-  const fileNameSql = `list_extract([${fileNames.map((n) => `'${n.replace(/'/g, "''")}'`).join(', ')}], s.file_index + 1)`;
   const [{ repeats }] = (await queryRows<{ repeats: number }>(connection, `select count(*)::INTEGER as repeats from ${ident(repeated)}`)) as [{ repeats: number }];
 
   let loadable = `select s.* from ${ident(staged)} s`;
   if (repeats > 0) {
     const keyList = dataset.naturalKey.map((k) => `${k}=' || coalesce(s.${ident(k)}::VARCHAR, '(empty)') || '`).join(', ');
-    const where = (positions: string) => `regexp_replace(${positions}, '(\\d+):(\\d+)', '\\2', 'g')`;
     // Rows of one key with different values: none is loaded, each is quarantined naming the others.
     await connection.run(`
       insert into quarantine
       select $load_id, $dataset, ${fileNameSql}, s.source_line, NULL, NULL, NULL,
         ${fileNameSql} || ' line ' || s.source_line || ': the natural key (${keyList}) is given ' || d.copies ||
-          ' times in this run with different values (lines ' || ${where('d.positions')} || '); expected one row per key, so none of them is loaded',
+          ' times in this run with different values (' || d.positions || '); expected one row per key, so none of them is loaded',
         to_json(s)::VARCHAR
       from ${ident(staged)} s join ${ident(repeated)} d on ${keyMatch(dataset, 's', 'd')}
       where d.variants > 1`, { load_id: loadId, dataset: name });
     await connection.run(`
       insert into dq_warnings
       select $load_id, $dataset, ${fileNameSql}, s.source_line, 'duplicate_row',
-        ${fileNameSql} || ' line ' || s.source_line || ': an identical copy of an earlier row (lines ' || ${where('d.positions')} || '); loaded once'
+        ${fileNameSql} || ' line ' || s.source_line || ': an identical copy of an earlier row (' || d.positions || '); loaded once'
       from ${ident(staged)} s join ${ident(repeated)} d on ${keyMatch(dataset, 's', 'd')}
       where d.variants = 1 and s.file_index * 1e12 + s.source_line <> d.first_position`, { load_id: loadId, dataset: name });
     loadable += ` anti join ${ident(repeated)} d on ${keyMatch(dataset, 's', 'd')} and (d.variants > 1 or s.file_index * 1e12 + s.source_line <> d.first_position)`;

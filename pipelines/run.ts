@@ -55,6 +55,18 @@ export interface RunSummary {
 
 const rate = (rows: number, ms: number) => (ms > 0 ? `${Math.round((rows / ms) * 1000).toLocaleString('en-US')} rows/s` : '');
 
+/**
+ * Fault-injection point for the tests that kill a run half-way: with PIPELINE_PAUSE_BEFORE_COMMIT
+ * set to a number of milliseconds, the run waits there with everything loaded but not committed.
+ */
+async function pauseForFaultTests(log: (line: string) => void): Promise<void> {
+  const ms = Number(process.env.PIPELINE_PAUSE_BEFORE_COMMIT ?? 0);
+  if (ms > 0) {
+    log('paused before commit');
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
+
 /** Runs the pipeline on `options.drops`; throws a one-line Error when it cannot run at all. */
 export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const log = options.log ?? (() => {});
@@ -163,6 +175,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         quarantined: total('rowsQuarantined'), duplicate: total('rowsDuplicate'), totals: total('rowsTotals'), warnings: total('warnings'),
         test_failures: models?.failures.length ?? 0,
       } as never);
+      await pauseForFaultTests(log);
       await connection.run('commit');
       return { loadId, files, models, ms: Date.now() - started };
     } catch (error) {
