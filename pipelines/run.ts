@@ -110,7 +110,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
           summary.format = result.raw.format;
           log(`read     ${file.name} (${file.dataset}, ${result.raw.format}, ${result.raw.encoding}) in ${summary.ms} ms`);
         } else {
-          summary.error = `${file.name}: ${result.error}`;
+          summary.error = `${file.name}: ${result.error}`.replace(/\s*\n\s*/g, " ");
           log(`SKIPPED  ${summary.error}`);
         }
       }

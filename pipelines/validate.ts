@@ -42,31 +42,46 @@ export interface CleanFile {
 
 const NUMERIC = new Set(['int', 'money', 'decimal']);
 
-async function buildValueMap(
-  connection: DuckDBConnection, raw: RawFile, column: string, schema: z.ZodType, references: References, unit: Unit,
-): Promise<string | undefined> {
-  const meta = columnMeta(schema);
-  const col = `r.${ident(column)}`;
-  let needsCleaning: string;
-  if (NUMERIC.has(meta.kind)) needsCleaning = `try_cast(${col} as ${fastType(meta, unit)}) is null`;
-  else if (meta.kind === 'text') needsCleaning = `regexp_matches(${col}, '[^!-~]')`; // anything but plain printable ASCII
-  else needsCleaning = 'true';
-  const values = await queryRows<{ v: string }>(connection, `select distinct ${col} as v from ${ident(raw.table)} r where ${col} is not null and ${needsCleaning}`);
-  if (values.length === 0) return undefined;
-  const table = `${raw.table}_map_${column}`;
-  await connection.run(`create or replace temp table ${ident(table)} (raw VARCHAR, clean VARCHAR, iso VARCHAR, problem VARCHAR, is_total BOOLEAN)`);
-  const appender = await connection.createAppender(table, 'main', 'temp');
-  for (const { v } of values) {
-    const result = cleanValue(schema, v, references);
-    appender.appendVarchar(v);
-    if (result.clean === null) appender.appendNull(); else appender.appendVarchar(result.clean);
-    if (result.iso) appender.appendVarchar(result.iso); else appender.appendNull();
-    if (result.problem === null) appender.appendNull(); else appender.appendVarchar(result.problem);
-    appender.appendBoolean(result.isTotal);
-    appender.endRow();
+/** The SQL condition under which a raw value of a column needs cleaning in JavaScript. */
+function needsCleaning(meta: ColumnMeta, col: string, unit: Unit): string {
+  if (NUMERIC.has(meta.kind)) return `try_cast(${col} as ${fastType(meta, unit)}) is null`;
+  if (meta.kind === 'text') return `regexp_matches(${col}, '[^!-~]')`; // anything but plain printable ASCII
+  return 'true';
+}
+
+/**
+ * For every column of `raw`, the distinct values the fast SQL path cannot take, cleaned in
+ * JavaScript into a temp table (raw, clean, iso, problem, is_total) per column. One scan per file.
+ */
+async function buildValueMaps(
+  connection: DuckDBConnection, raw: RawFile, references: References, unit: Unit,
+): Promise<Map<string, string>> {
+  const columns = raw.columns.map((name) => ({ name, schema: raw.dataset.schema.shape[name] as z.ZodType }));
+  const distinct = columns.map(({ name, schema }, i) => {
+    const col = `r.${ident(name)}`;
+    return `select distinct ${i} as i, ${col} as v from ${ident(raw.table)} r where ${col} is not null and ${needsCleaning(columnMeta(schema), col, unit)}`;
+  });
+  const values = distinct.length === 0 ? [] : await queryRows<{ i: number; v: string }>(connection, distinct.join(' union all '));
+  const maps = new Map<string, string>();
+  for (const [i, { name, schema }] of columns.entries()) {
+    const own = values.filter((row) => row.i === i);
+    if (own.length === 0) continue;
+    const table = `${raw.table}_map_${name}`;
+    await connection.run(`create or replace temp table ${ident(table)} (raw VARCHAR, clean VARCHAR, iso VARCHAR, problem VARCHAR, is_total BOOLEAN)`);
+    const appender = await connection.createAppender(table, 'main', 'temp');
+    for (const { v } of own) {
+      const result = cleanValue(schema, v, references);
+      appender.appendVarchar(v);
+      for (const text of [result.clean, result.iso, result.problem]) {
+        if (text === null || text === undefined) appender.appendNull(); else appender.appendVarchar(text);
+      }
+      appender.appendBoolean(result.isTotal);
+      appender.endRow();
+    }
+    appender.closeSync();
+    maps.set(name, table);
   }
-  appender.closeSync();
-  return table;
+  return maps;
 }
 
 /** SQL pieces for one column: its typed value(s) and its problem message (NULL when fine). */
@@ -130,6 +145,7 @@ export async function validateFile(
   const unit = file.unit;
   const pieces: ReturnType<typeof columnSql>[] = [];
   const missing: string[] = [];
+  const maps = await buildValueMaps(connection, raw, references, unit);
   for (const [name, schema] of Object.entries(dataset.schema.shape) as [string, z.ZodType][]) {
     if (!raw.columns.includes(name)) {
       const meta = columnMeta(schema);
@@ -137,8 +153,7 @@ export async function validateFile(
       if (meta.kind === 'date') missing.push(`NULL as ${ident(`${name}_jalali`)}`);
       continue;
     }
-    const map = await buildValueMap(connection, raw, name, schema, references, unit);
-    pieces.push(columnSql(name, schema, raw, map, unit));
+    pieces.push(columnSql(name, schema, raw, maps.get(name), unit));
   }
   const table = `clean_${raw.table.replace(/^raw_/, '')}`;
   const blank = raw.columns.length > 0 ? raw.columns.map((c) => `r.${ident(c)} is null`).join(' and ') : 'true';
@@ -179,19 +194,25 @@ export async function validateFile(
            (select count(*) from ${ident(raw.rejectsTable)})::BIGINT as rejects
     from ${ident(table)}`);
   const c = counts!;
-  await connection.run(`
-    insert into quarantine
-    select $load_id, $dataset, $file, c.source_line, split_part(c.problems, ' ', 2), NULL,
-           NULL, $file || ' line ' || c.source_line || ': ' || c.problems, to_json(r)::VARCHAR
-    from ${ident(table)} c join ${ident(raw.table)} r on r.rowid = c.raw_rowid
-    where c.problems is not null and not c.is_total`, { load_id: loadId, dataset: dataset.name, file: file.name });
+  const labels = Object.entries(dataset.schema.shape).map(([name, schema]) =>
+    `when '${name}' then '${columnMeta(schema as z.ZodType).label}'`).join(' ');
+  if (Number(c.bad) > 0) {
+    // The column a message names first, its Persian label and the value found there.
+    await connection.run(`
+      insert into quarantine
+      select $load_id, $dataset, $file, source_line, column_name, case column_name ${labels} end,
+             coalesce(json_extract_string(raw_values, '$."' || column_name || '"'), ''), message, raw_values
+      from (
+        select c.source_line, split_part(c.problems, ' ', 2) as column_name,
+               $file || ' line ' || c.source_line || ': ' || c.problems as message, to_json(r)::VARCHAR as raw_values
+        from ${ident(table)} c join ${ident(raw.table)} r on r.rowid = c.raw_rowid
+        where c.problems is not null and not c.is_total)`, { load_id: loadId, dataset: dataset.name, file: file.name });
+  }
   await connection.run(`
     insert into quarantine
     select $load_id, $dataset, $file, line, NULL, NULL, NULL, $file || ' line ' || line || ': ' || problem, raw
     from ${ident(raw.rejectsTable)}`, { load_id: loadId, dataset: dataset.name, file: file.name });
-  // Fill the label and found value of the column each message names first.
-  await fillQuarantineColumns(connection, dataset, loadId, file.name);
-  const warnings = await checkTotals(connection, raw, table, loadId);
+  const warnings = Number(c.totals) > 0 ? await checkTotals(connection, raw, table, loadId) : 0;
   for (const note of raw.notes) {
     await connection.run(`insert into dq_warnings values ($load_id, $dataset, $file, NULL, 'ignored_column', $message)`, {
       load_id: loadId, dataset: dataset.name, file: file.name, message: `${file.name}: ${note}`,
@@ -206,16 +227,6 @@ export async function validateFile(
     rowsQuarantined: Number(c.bad) + Number(c.rejects),
     warnings: warnings + raw.notes.length,
   };
-}
-
-async function fillQuarantineColumns(connection: DuckDBConnection, dataset: DatasetDefinition, loadId: number, fileName: string) {
-  for (const [name, schema] of Object.entries(dataset.schema.shape) as [string, z.ZodType][]) {
-    await connection.run(`
-      update quarantine set column_label = $label,
-        found = coalesce(json_extract_string(raw_values, $path), '')
-      where load_id = $load_id and source_file = $file and column_name = $name`,
-    { label: columnMeta(schema).label, path: `$."${name}"`, load_id: loadId, file: fileName, name });
-  }
 }
 
 /** Warns when a file's totals row does not equal the sum of the rows above it. */

@@ -4,7 +4,8 @@
  * JSON is read in JavaScript, numbers kept as written, and handed over as a UTF-8 CSV.
  * Lines DuckDB cannot parse are kept, with their line and text, for the quarantine.
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, statSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -88,10 +89,21 @@ async function readCsv(
     path = join(tmpDir, `${key}.utf8.csv`);
     await transcodeToUtf8(file.path, path, encoding);
   }
+  // Lines above the data: DuckDB's `skip` counts them, but it loses its way when a title cell there
+  // is quoted across lines; then the file is read from a copy that starts at the header.
+  let linesAbove = header.lineIndex + 1;
+  let skip = linesAbove;
+  const headerStart = nthLineStart(headText, header.lineIndex);
+  if (headText.slice(0, headerStart).includes('"')) {
+    const bom = readHead(path, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
+    const copy = join(tmpDir, `${key}.from-header.csv`);
+    await copyFrom(path, copy, bom + Buffer.byteLength(headText.slice(0, headerStart), 'utf8'));
+    path = copy;
+    skip = 1;
+  }
   const table = `raw_${key}`;
   const positional = header.cells.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   const select = header.columns.flatMap((column, i) => (column ? [`c${i} as ${ident(column)}`] : [])).join(', ');
-  const skip = header.lineIndex + 1;
   await connection.run(`
     create or replace temp table ${ident(table)} as
     select ${select}
@@ -104,7 +116,7 @@ async function readCsv(
   // Lines DuckDB could not parse, in a planner's words.
   await connection.run(`
     insert into ${ident(rejectsTable)}
-    select line, csv_line,
+    select line + ${linesAbove - skip}, csv_line,
       case error_type
         when 'MISSING COLUMNS' then 'the line has ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ' values where the header has ${header.cells.length} columns'
         when 'TOO MANY COLUMNS' then 'the line has ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ' values where the header has ${header.cells.length} columns'
@@ -120,18 +132,34 @@ async function readCsv(
   const notes = header.cells.flatMap((cell, i) =>
     header.columns[i] ? [] : [`column "${cell}" (position ${i + 1}) is not a ${dataset.name} column and was ignored`]);
   let fromSql = `${ident(table)} r`;
-  let lineSql = `(${skip} + r.rowid + 1)`;
+  let lineSql = `(${linesAbove} + r.rowid + 1)`;
   if (rejects > 0) {
     // Rows after an unparsable line sit one line further down than their position says.
     await connection.run(`
       create or replace temp table ${ident(`${table}_shift`)} as
-      select line - ${skip} - 1 - (row_number() over (order by line) - 1) as threshold,
+      select line - ${linesAbove} - 1 - (row_number() over (order by line) - 1) as threshold,
              row_number() over (order by line) as before
       from ${ident(rejectsTable)}`);
     fromSql = `${ident(table)} r asof left join ${ident(`${table}_shift`)} shift on r.rowid >= shift.threshold`;
-    lineSql = `(${skip} + r.rowid + 1 + coalesce(shift.before, 0))`;
+    lineSql = `(${linesAbove} + r.rowid + 1 + coalesce(shift.before, 0))`;
   }
   return { ok: true, raw: { file, dataset, table, columns: present, encoding, format: 'csv', fromSql, lineSql, rejectsTable, notes } };
+}
+
+/** Character index where line `index` (0-based) of `text` starts. */
+function nthLineStart(text: string, index: number): number {
+  let at = 0;
+  for (let i = 0; i < index; i++) {
+    const next = text.indexOf('\n', at);
+    if (next < 0) return text.length;
+    at = next + 1;
+  }
+  return at;
+}
+
+/** Copies `source` from byte `offset` to the end into `target`. */
+async function copyFrom(source: string, target: string, offset: number): Promise<void> {
+  await pipeline(createReadStream(source, { start: offset }), createWriteStream(target));
 }
 
 async function readJson(
