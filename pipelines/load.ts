@@ -6,7 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DatasetDefinition } from './schema/datasets.ts';
 import { coreColumns } from './schema/warehouse.ts';
-import { ident, queryRows } from './db.ts';
+import { ident, literal, queryRows } from './db.ts';
 import type { CleanFile } from './validate.ts';
 
 export interface FileLoadCounts { loaded: number; unchanged: number; duplicates: number; conflicts: number; warnings: number }
@@ -27,21 +27,25 @@ export async function loadDataset(
   const staged = `staged_${name}`;
   // The good rows of every file of this run, with lineage and a hash of their values.
   await connection.run(`create or replace temp view ${ident(staged)} as ${files.map((f, i) => `
-    select ${quoted}, ${i}::INTEGER as file_index, source_line, hash(${quoted}) as row_hash
+    select ${quoted}, ${i}::INTEGER as file_index, ${literal(f.raw.file.name)} as source_file, source_line, hash(${quoted}) as row_hash
     from ${ident(f.table)} where problems is null and not is_total`).join(' union all ')}`);
 
   const fileNames = files.map((f) => f.raw.file.name);
   const fileNameOf = (alias: string) => `list_extract([${fileNames.map((n) => `'${n.replace(/'/g, "''")}'`).join(', ')}], ${alias}.file_index + 1)`;
   const fileNameSql = fileNameOf('s');
-  // Keys given more than once in this run.
+  // Keys given more than once in this run: found by a plain count first (cheap on millions of
+  // keys), described only for the few that repeat.
   const repeated = `repeated_${name}`;
   await connection.run(`
     create or replace temp table ${ident(repeated)} as
-    select ${keys}, count(*) as copies, count(distinct row_hash) as variants,
+    with repeated_keys as (
+      select ${keys} from ${ident(staged)} group by all having count(*) > 1
+    )
+    select ${dataset.naturalKey.map((k) => `r.${ident(k)}`).join(', ')}, count(*) as copies, count(distinct row_hash) as variants,
            min(file_index * 1e12 + source_line) as first_position,
            string_agg(${fileNameOf('r')} || ' line ' || source_line, ', ' order by file_index, source_line) as positions
-    from ${ident(staged)} r
-    group by all having count(*) > 1`);
+    from ${ident(staged)} r semi join repeated_keys k on ${keyMatch(dataset, 'r', 'k')}
+    group by ${dataset.naturalKey.map((k) => `r.${ident(k)}`).join(', ')}`);
   const [{ repeats }] = (await queryRows<{ repeats: number }>(connection, `select count(*)::INTEGER as repeats from ${ident(repeated)}`)) as [{ repeats: number }];
 
   let loadable = `select s.* from ${ident(staged)} s`;
@@ -66,7 +70,7 @@ export async function loadDataset(
   }
 
   const [{ existing }] = (await queryRows<{ existing: number }>(connection, `select count(*)::BIGINT as existing from ${ident(name)}`)) as [{ existing: number }];
-  const lineage = `$load_id, ${fileNameSql}, s.source_line, s.row_hash`;
+  const lineage = `$load_id, s.source_file, s.source_line, s.row_hash`;
   const counts = new Map<string, FileLoadCounts>(fileNames.map((n) => [n, { loaded: 0, unchanged: 0, duplicates: 0, conflicts: 0, warnings: 0 }]));
   if (Number(existing) === 0) {
     await connection.run(`insert into ${ident(name)} select ${columns.map((c) => `s.${ident(c)}`).join(', ')}, ${lineage} from (${loadable}) s`, { load_id: loadId });

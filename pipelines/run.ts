@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { closeWarehouse, openWarehouse, queryRows } from './db.ts';
 import { acquireLock, WarehouseBusyError } from './lock.ts';
 import { loadReferenceTables, readReferences } from './reference.ts';
@@ -51,7 +52,12 @@ export interface RunSummary {
   files: FileSummary[];
   models?: ModelBuildReport;
   ms: number;
+  /** Milliseconds spent reading files, validating them, loading, and rebuilding the models. */
+  phases: { read: number; validate: number; load: number; models: number };
 }
+
+/** DuckDB's memory ceiling; beyond it, work spills to a temporary folder on disk. */
+const MEMORY_LIMIT = process.env.PIPELINE_MEMORY_LIMIT ?? '2GB';
 
 const rate = (rows: number, ms: number) => (ms > 0 ? `${Math.round((rows / ms) * 1000).toLocaleString('en-US')} rows/s` : '');
 
@@ -65,6 +71,18 @@ async function pauseForFaultTests(log: (line: string) => void): Promise<void> {
     log('paused before commit');
     await new Promise((resolve) => setTimeout(resolve, ms));
   }
+}
+
+/** With PIPELINE_PROFILE set (benchmarks), logs every statement that takes 50 ms or more. */
+function profileStatements(connection: DuckDBConnection, log: (line: string) => void): void {
+  const run = connection.run.bind(connection);
+  connection.run = (async (sql: string, ...rest: unknown[]) => {
+    const t0 = Date.now();
+    const result = await (run as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
+    const ms = Date.now() - t0;
+    if (ms >= 50) log(`profile  ${ms} ms: ${sql.replace(/\s+/g, ' ').trim().slice(0, 110)}`);
+    return result;
+  }) as typeof connection.run;
 }
 
 /** Runs the pipeline on `options.drops`; throws a one-line Error when it cannot run at all. */
@@ -88,8 +106,16 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       throw new Error(`the warehouse ${options.dbPath} cannot be opened: ${message.split('\n')[0]}`);
     }
     const { connection } = warehouse;
+    if (process.env.PIPELINE_PROFILE) profileStatements(connection, log);
     await connection.run(`set temp_directory = '${tmpDir.replace(/'/g, "''")}'`);
     await connection.run(`set preserve_insertion_order = true`);
+    await connection.run(`set memory_limit = '${MEMORY_LIMIT.replace(/'/g, '')}'`);
+    const phases = { read: 0, validate: 0, load: 0, models: 0 };
+    let phaseStart = Date.now();
+    const endPhase = (phase: keyof typeof phases) => {
+      phases[phase] = Date.now() - phaseStart;
+      phaseStart = Date.now();
+    };
 
     // Phase 1, outside the transaction: read every file into temporary tables.
     const summaries = new Map<string, FileSummary>();
@@ -116,6 +142,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       }
     }
 
+    endPhase('read');
+
     // Phase 2: one transaction for everything the warehouse keeps.
     await connection.run('begin transaction');
     try {
@@ -134,6 +162,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         const name = raw.dataset.name as DatasetName;
         cleanByDataset.set(name, [...(cleanByDataset.get(name) ?? []), clean]);
       }
+      endPhase('validate');
       for (const [name, files] of cleanByDataset) {
         const t0 = Date.now();
         const counts = await loadDataset(connection, DATASETS[name], files, loadId);
@@ -153,12 +182,14 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         const summary = summaries.get(fileName);
         if (summary) summary.warnings += n;
       }
+      endPhase('load');
       let models: ModelBuildReport | undefined;
       if (!options.skipModels) {
         const t0 = Date.now();
         models = await buildModels(connection, { sqlDir: options.sqlDir, loadId, onProgress: (m) => log(`model    ${m}`) });
         log(`models   rebuilt in ${Date.now() - t0} ms`);
       }
+      endPhase('models');
       const files = [...summaries.values()];
       const total = (key: keyof FileSummary) => files.reduce((sum, f) => sum + (Number(f[key]) || 0), 0);
       for (const f of files) {
@@ -177,7 +208,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       } as never);
       await pauseForFaultTests(log);
       await connection.run('commit');
-      return { loadId, files, models, ms: Date.now() - started };
+      return { loadId, files, models, ms: Date.now() - started, phases };
     } catch (error) {
       await connection.run('rollback').catch(() => {});
       throw error;

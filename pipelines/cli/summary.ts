@@ -10,7 +10,12 @@ const n = (value: number) => value.toLocaleString('en-US');
 
 /** Lines of the per-file summary table. */
 export function summaryLines(summary: RunSummary): string[] {
-  const lines = [`Load ${summary.loadId} finished in ${(summary.ms / 1000).toFixed(1)} s`, ''];
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const { read, validate, load, models } = summary.phases;
+  const lines = [
+    `Load ${summary.loadId} finished in ${seconds(summary.ms)} (read ${seconds(read)}, check ${seconds(validate)}, load ${seconds(load)}, models and data tests ${seconds(models)})`,
+    '',
+  ];
   const header = ['file', 'read', 'loaded', 'unchanged', 'quarantined', 'duplicate', 'totals', 'warnings'];
   const rows = summary.files.map((f) => [f.file, f.error ? 'FAILED' : n(f.rowsRead), n(f.rowsLoaded), n(f.rowsUnchanged), n(f.rowsQuarantined), n(f.rowsDuplicate), n(f.rowsTotals), n(f.warnings)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
