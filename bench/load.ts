@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/load.ts --rows 1000000
  *   npx tsx bench/load.ts --rows 10000000
+ *   npx tsx bench/load.ts --rows 10000000 --prepare-only yes   (only write the drop)
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { parseArgs } from '../pipelines/cli/args.ts';
 
-const { values } = parseArgs(process.argv.slice(2), ['rows', 'out']);
+const { values } = parseArgs(process.argv.slice(2), ['rows', 'out', 'prepare-only']);
 const rows = Number(values.rows ?? 1_000_000);
 const outDir = values.out ?? 'bench/out';
 const drop = join(outDir, `applications-${rows}`);
@@ -64,6 +65,7 @@ function measure(args: string[]): { seconds: number; peakMb: number; stdout: str
 }
 
 await makeDrop();
+if (values['prepare-only']) process.exit(0);
 const megabytes = Math.round(statSync(csv).size / 2 ** 20);
 console.log(`drop: ${csv} (${rows.toLocaleString('en-US')} rows, ${megabytes} MB)`);
 const rawDb = join(outDir, `raw-${rows}.duckdb`);

@@ -17,6 +17,7 @@ import { readFile, type RawFile } from './ingest/read.ts';
 import { validateFile, type CleanFile } from './validate.ts';
 import { loadDataset } from './load.ts';
 import { checkSoftRules } from './soft-rules.ts';
+import { withProgress } from './progress.ts';
 import { buildModels, type ModelBuildReport } from './model.ts';
 
 export interface RunOptions {
@@ -109,6 +110,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     if (process.env.PIPELINE_PROFILE) profileStatements(connection, log);
     await connection.run(`set temp_directory = '${tmpDir.replace(/'/g, "''")}'`);
     await connection.run(`set preserve_insertion_order = true`);
+    await connection.run(`set enable_progress_bar = true`); // lets withProgress read the running statement's progress
+    await connection.run(`set enable_progress_bar_print = false`);
     await connection.run(`set memory_limit = '${MEMORY_LIMIT.replace(/'/g, '')}'`);
     const phases = { read: 0, validate: 0, load: 0, models: 0 };
     let phaseStart = Date.now();
@@ -124,7 +127,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     for (const { files } of drops) {
       for (const file of files as DropFile[]) {
         const t0 = Date.now();
-        const result = await readFile(connection, file, String(index++), tmpDir);
+        const result = await withProgress(connection, `reading ${file.name}`, log, () => readFile(connection, file, String(index++), tmpDir));
         const summary: FileSummary = {
           file: file.name, dataset: file.dataset, unit: file.unit, rowsRead: 0, rowsLoaded: 0, rowsUnchanged: 0,
           rowsQuarantined: 0, rowsDuplicate: 0, rowsTotals: 0, warnings: 0, ms: Date.now() - t0,
@@ -154,7 +157,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       const cleanByDataset = new Map<DatasetName, CleanFile[]>();
       for (const raw of raws) {
         const t0 = Date.now();
-        const clean = await validateFile(connection, raw, references, loadId);
+        const clean = await withProgress(connection, `checking ${raw.file.name}`, log, () => validateFile(connection, raw, references, loadId));
         const summary = summaries.get(raw.file.name)!;
         Object.assign(summary, { rowsRead: clean.rowsRead, rowsQuarantined: clean.rowsQuarantined, rowsTotals: clean.rowsTotals, warnings: clean.warnings });
         summary.ms += Date.now() - t0;
@@ -165,7 +168,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       endPhase('validate');
       for (const [name, files] of cleanByDataset) {
         const t0 = Date.now();
-        const counts = await loadDataset(connection, DATASETS[name], files, loadId);
+        const counts = await withProgress(connection, `loading ${name}`, log, () => loadDataset(connection, DATASETS[name], files, loadId));
         let rows = 0;
         for (const [fileName, c] of counts) {
           const summary = summaries.get(fileName)!;
