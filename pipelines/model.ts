@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, queryRows } from './db.ts';
+import { writeCalendar } from './model/calendar.ts';
 import { planModels, type Layer, type Materialization } from './model/graph.ts';
 import { readModelTests, runModelTests, storeTestResults, type DataTestResult } from './model/tests.ts';
 
@@ -49,10 +50,15 @@ export async function buildModels(connection: DuckDBConnection, options: ModelBu
   // Read every tests file before building, so a malformed one fails fast.
   const testsByModel = new Map(plan.filter((m) => m.testsPath).map((m) => [m.name, readModelTests(m.testsPath!, m.file.replace(/\.sql$/, '.tests.json'))]));
 
+  await writeCalendar(connection);
+  const existing = await catalog(connection);
   const models: ModelResult[] = [];
   for (const model of plan) {
     const t0 = performance.now();
-    await dropIfOtherKind(connection, model.name, model.materialized);
+    // `create or replace view` cannot replace a table (nor the reverse): drop the other kind first.
+    const kind = existing.get(model.name)?.kind;
+    if (kind === 'view' && model.materialized === 'table') await connection.run(`drop view ${ident(model.name)}`);
+    if (kind === 'table' && model.materialized === 'view') await connection.run(`drop table ${ident(model.name)}`);
     try {
       await connection.run(`create or replace ${model.materialized} ${ident(model.name)} as\n${model.sql}`);
     } catch (error) {
@@ -66,11 +72,13 @@ export async function buildModels(connection: DuckDBConnection, options: ModelBu
     progress(`${model.name} (${model.materialized}${rows === null ? '' : `, ${rows} rows`}) ${ms} ms`);
   }
 
+  const built = await catalog(connection);
   const tests: DataTestResult[] = [];
   for (const model of plan) {
     const definition = testsByModel.get(model.name);
     if (!definition) continue;
-    tests.push(...(await runModelTests(connection, model.name, definition, model.file.replace(/\.sql$/, '.tests.json'))));
+    const file = model.file.replace(/\.sql$/, '.tests.json');
+    tests.push(...(await runModelTests(connection, model.name, definition, file, built.get(model.name)?.columns ?? new Set())));
   }
   await storeTestResults(connection, options.loadId ?? null, tests);
   const failures = tests.filter((t) => !t.passed).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
@@ -79,15 +87,20 @@ export async function buildModels(connection: DuckDBConnection, options: ModelBu
   return { models, tests, failures, ms: Math.round(performance.now() - started) };
 }
 
-/** `create or replace view` cannot replace a table (nor the reverse): drop the other kind first. */
-async function dropIfOtherKind(connection: DuckDBConnection, name: string, kind: Materialization): Promise<void> {
-  const [existing] = await queryRows<{ table_type: string }>(
+/** The tables and views of the current schema: their kind and columns, in one query. */
+async function catalog(connection: DuckDBConnection): Promise<Map<string, { kind: Materialization; columns: Set<string> }>> {
+  const rows = await queryRows<{ table_name: string; table_type: string; column_name: string }>(
     connection,
-    `select table_type from information_schema.tables where table_schema = current_schema() and table_name = $name`,
-    { name },
+    `select t.table_name, t.table_type, c.column_name
+     from information_schema.tables t
+     join information_schema.columns c using (table_catalog, table_schema, table_name)
+     where t.table_schema = current_schema() and t.table_catalog = current_database()`,
   );
-  if (!existing) return;
-  const isView = existing.table_type === 'VIEW';
-  if (isView && kind === 'table') await connection.run(`drop view ${ident(name)}`);
-  if (!isView && kind === 'view') await connection.run(`drop table ${ident(name)} cascade`);
+  const objects = new Map<string, { kind: Materialization; columns: Set<string> }>();
+  for (const row of rows) {
+    const entry = objects.get(row.table_name) ?? { kind: row.table_type === 'VIEW' ? 'view' : 'table', columns: new Set<string>() };
+    entry.columns.add(row.column_name);
+    objects.set(row.table_name, entry);
+  }
+  return objects;
 }

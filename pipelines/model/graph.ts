@@ -18,10 +18,11 @@ export const LAYER_PREFIX: Record<Layer, string> = { staging: 'stg_', intermedia
 /** A name shaped like a model: a reference to it with no file behind it is an error. */
 const MODEL_NAME = /^(stg|int|mart)_[a-z0-9_]+$/;
 
-/** Tables the loader and reference step fill: models read them, but they are not models. */
+/** Tables the loader, the reference step and the calendar fill: models read them, but they are not models. */
 export const SOURCE_TABLES: ReadonlySet<string> = new Set<string>([
   ...DATASET_NAMES,
   ...REFERENCE_TABLES.map((table) => `ref_${table}`),
+  'calendar_days',
 ]);
 
 export type Materialization = 'view' | 'table';

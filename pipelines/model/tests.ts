@@ -69,91 +69,99 @@ export function readModelTests(path: string, file: string): ModelTests {
   return parsed.data;
 }
 
-/** A check queued for one model: the aggregate that counts its failing rows and gives an example. */
-interface Check { test: string; severity: Severity; failing: string; example: string; describe: (n: number) => string }
+/** One check of a model: the condition a failing row meets, and what to show of it. */
+interface Check { test: string; severity: Severity; fails: string; example: string; describe: (n: number) => string }
 
-/** Runs one model's data tests; a column the tests name that the model lacks is an error. */
+/**
+ * Runs one model's data tests in a single scan of it. `columns` are the model's columns; a column
+ * the tests name that the model lacks is an error naming the tests file.
+ */
 export async function runModelTests(
   connection: DuckDBConnection,
   model: string,
   tests: ModelTests,
   file: string,
+  columns: ReadonlySet<string>,
 ): Promise<DataTestResult[]> {
-  const columns = new Set(
-    (await queryRows<{ column_name: string }>(connection, `select column_name from (describe ${ident(model)})`)).map((r) => r.column_name),
-  );
   const named = [...tests.grain, ...tests.not_null, ...tests.accepted_codes.map((a) => a.column), ...tests.accepted_values.map((a) => a.column)];
   for (const column of named) {
     if (!columns.has(column)) throw new Error(`${file}: ${model} has no column ${column}`);
   }
-  const table = ident(model);
-  // An example of a failing row shows its grain (or every column when the model declares none).
-  const exampleOf = (where: string) =>
-    `to_json(first(${tests.grain.length ? `struct_pack(${tests.grain.map((c) => `${ident(c)} := ${ident(c)}`).join(', ')})` : 'm'}) filter (where ${where}))`;
-  const results: DataTestResult[] = [];
+  // A failing row is shown by its grain (or by every column when the model declares none).
+  const grainStruct = tests.grain.length ? `struct_pack(${tests.grain.map((c) => `${ident(c)} := ${ident(c)}`).join(', ')})` : 'm';
   const params: Record<string, unknown> = {};
+  const joins: string[] = [];
+  const extra: string[] = [];
   const checks: Check[] = [];
 
   for (const column of tests.not_null) {
-    const where = `${ident(column)} is null`;
-    checks.push({ test: `not_null:${column}`, severity: tests.not_null_severity, failing: `count(*) filter (where ${where})`, example: exampleOf(where), describe: (n) => `${n} rows have no ${column}` });
+    checks.push({ test: `not_null:${column}`, severity: tests.not_null_severity, fails: `${ident(column)} is null`, example: grainStruct, describe: (n) => `${rows(n)} with no ${column}` });
   }
-  tests.accepted_values.forEach((accepted, index) => {
-    params[`values_${index}`] = listValue(accepted.values);
-    const where = `${ident(accepted.column)} is not null and not list_contains($values_${index}, ${ident(accepted.column)})`;
+  tests.accepted_values.forEach((accepted, i) => {
+    params[`values_${i}`] = listValue(accepted.values);
     checks.push({
       test: `accepted_values:${accepted.column}`,
       severity: accepted.severity,
-      failing: `count(*) filter (where ${where})`,
-      example: `to_json(first(${ident(accepted.column)}) filter (where ${where}))`,
-      describe: (n) => `${n} rows have ${accepted.column} outside ${accepted.values.join(', ')}`,
+      fails: `${ident(accepted.column)} is not null and not list_contains($values_${i}, ${ident(accepted.column)})`,
+      example: ident(accepted.column),
+      describe: (n) => `${rows(n)} with ${accepted.column} not one of ${accepted.values.join(', ')}`,
     });
   });
   for (const invariant of tests.invariants) {
-    const where = `not coalesce((${invariant.check}), true)`;
     checks.push({
       test: `invariant:${invariant.name}`,
       severity: invariant.severity,
-      failing: `count(*) filter (where ${where})`,
-      example: exampleOf(where),
-      describe: (n) => `${n} rows break ${invariant.check}${invariant.why ? ` (${invariant.why})` : ''}`,
+      fails: `not coalesce((${invariant.check}), true)`,
+      example: grainStruct,
+      describe: (n) => `${rows(n)} where ${invariant.check} does not hold${invariant.why ? ` (${invariant.why})` : ''}`,
     });
   }
+  if (tests.grain.length > 0) {
+    extra.push(`count(*) over (partition by ${tests.grain.map((c) => `m.${ident(c)}`).join(', ')}) as __grain_rows`);
+    checks.push({
+      test: `unique:${tests.grain.join('+')}`,
+      severity: tests.grain_severity,
+      fails: '__grain_rows > 1',
+      example: grainStruct,
+      describe: (n) => `${rows(n)} sharing a grain key (${tests.grain.join(', ')}) with another row`,
+    });
+  }
+  tests.accepted_codes.forEach((accepted, i) => {
+    // distinct: a code listed twice in a reference file must not double the model's rows.
+    joins.push(`left join (select distinct code from ${ident(`ref_${accepted.reference}`)}) r${i} on r${i}.code = m.${ident(accepted.column)}`);
+    extra.push(`r${i}.code as __code_${i}`);
+    checks.push({
+      test: `accepted_codes:${accepted.column}`,
+      severity: accepted.severity,
+      fails: `${ident(accepted.column)} is not null and __code_${i} is null`,
+      example: ident(accepted.column),
+      describe: (n) => `${rows(n)} with a ${accepted.column} that is not a code in ref_${accepted.reference}`,
+    });
+  });
+  if (checks.length === 0) return [];
 
-  // Every row-wise check of a model in one scan.
-  if (checks.length > 0) {
-    const select = checks.map((check, i) => `${check.failing} as f${i}, ${check.example} as e${i}`).join(',\n  ');
-    let row: Record<string, unknown>;
+  const rowsOf = extra.length ? `(select m.*, ${extra.join(', ')} from ${ident(model)} m ${joins.join(' ')})` : ident(model);
+  const run = async (select: string[]) => {
     try {
-      row = (await queryRows(connection, `select\n  ${select}\nfrom ${table} m`, params))[0]!;
+      const sql = `select\n  ${select.join(',\n  ')}\nfrom ${rowsOf} m`;
+      const used = Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
+      return (await queryRows(connection, sql, used))[0]!;
     } catch (error) {
       throw new Error(`${file}: a test could not run: ${(error as Error).message}`);
     }
-    checks.forEach((check, i) => results.push(result(model, check.test, check.severity, Number(row[`f${i}`]), check.describe, row[`e${i}`])));
-  }
+  };
+  const counts = await run(checks.map((check, i) => `count(*) filter (where ${check.fails}) as f${i}`));
+  const failing = checks.flatMap((check, i) => (Number(counts[`f${i}`]) > 0 ? [{ check, i }] : []));
+  // An example of each failure, in a second scan only when something failed (examples cost more).
+  const examples = failing.length
+    ? await run(failing.map(({ check, i }) => `to_json(first(${check.example}) filter (where ${check.fails})) as e${i}`))
+    : {};
+  return checks.map((check, i) => result(model, check.test, check.severity, Number(counts[`f${i}`]), check.describe, examples[`e${i}`]));
+}
 
-  if (tests.grain.length > 0) {
-    const key = tests.grain.map(ident).join(', ');
-    const [row] = await queryRows<{ rows: bigint | null; example: string | null }>(
-      connection,
-      `select sum(n) as rows, to_json(first(key)) as example
-       from (select struct_pack(${tests.grain.map((c) => `${ident(c)} := ${ident(c)}`).join(', ')}) as key, count(*) as n
-             from ${table} group by ${key} having count(*) > 1)`,
-    );
-    results.push(result(model, `unique:${tests.grain.join('+')}`, tests.grain_severity, Number(row?.rows ?? 0), (n) => `${n} rows share a grain key (${tests.grain.join(', ')}) with another row`, row?.example));
-  }
-
-  for (const accepted of tests.accepted_codes) {
-    const column = ident(accepted.column);
-    const [row] = await queryRows<{ n: bigint; example: string | null }>(
-      connection,
-      `select count(*) as n, to_json(first(m.${column})) as example
-       from ${table} m anti join ${ident(`ref_${accepted.reference}`)} r on m.${column} = r.code
-       where m.${column} is not null`,
-    );
-    results.push(result(model, `accepted_codes:${accepted.column}`, accepted.severity, Number(row?.n ?? 0), (n) => `${n} rows have a ${accepted.column} that is not a code of ref_${accepted.reference}`, row?.example));
-  }
-  return results;
+/** "1 row", "3 rows". */
+function rows(n: number): string {
+  return `${n} row${n === 1 ? '' : 's'}`;
 }
 
 function result(model: string, test: string, severity: Severity, failing: number, describe: (n: number) => string, example: unknown): DataTestResult {
@@ -166,12 +174,17 @@ export async function storeTestResults(connection: DuckDBConnection, loadId: num
   await connection.run(DATA_TEST_RESULTS_DDL);
   await connection.run(`delete from data_test_results where load_id is not distinct from $load_id::INTEGER`, { load_id: loadId });
   if (results.length === 0) return;
-  const insert = await connection.prepare(
-    `insert into data_test_results values ($load_id::INTEGER, $model, $test, $severity, $failing_rows::BIGINT, $passed::BOOLEAN, $message)`,
-  );
+  const appender = await connection.createAppender('data_test_results');
   for (const r of results) {
-    insert.bind({ load_id: loadId, model: r.model, test: r.test, severity: r.severity, failing_rows: r.failing_rows, passed: r.passed, message: r.message } as never);
-    await insert.run();
+    if (loadId === null) appender.appendNull();
+    else appender.appendInteger(loadId);
+    appender.appendVarchar(r.model);
+    appender.appendVarchar(r.test);
+    appender.appendVarchar(r.severity);
+    appender.appendBigInt(BigInt(r.failing_rows));
+    appender.appendBoolean(r.passed);
+    appender.appendVarchar(r.message);
+    appender.endRow();
   }
-  insert.destroySync();
+  appender.closeSync();
 }

@@ -1,0 +1,134 @@
+-- Every reporting key in every quarter it should be seen in, with its cumulative allocation and its
+-- report (if any). The grid is what makes a missing report visible: a key appears from the first
+-- quarter it was notified or reported up to the latest quarter of that year with any report (or
+-- its last notification, if later), and a quarter it did not report stays NULL, never 0.
+with allocations as (
+    select * from stg_allocations
+),
+
+reports as (
+    select * from stg_absorption
+),
+
+notified as (
+    -- A key may get several notifications in one quarter.
+    select
+        year, quarter, program, funding_source, bank, agency, county,
+        sum(allocated_amount) as notified_amount,
+        sum(jobs_target) as notified_jobs_target,
+        count(*) as notification_count
+    from allocations
+    group by all
+),
+
+latest_reported_quarter as (
+    select year, max(quarter) as latest_quarter
+    from reports
+    group by year
+),
+
+key_span as (
+    select
+        year, program, funding_source, bank, agency, county,
+        min(quarter) as first_quarter,
+        max(quarter) as last_quarter,
+        bool_or(is_notification) as is_allocated_key
+    from (
+        select year, quarter, program, funding_source, bank, agency, county, true as is_notification from notified
+        union all
+        select year, quarter, program, funding_source, bank, agency, county, false from reports
+    )
+    group by all
+),
+
+key_quarters as (
+    select
+        k.year, q.quarter, k.program, k.funding_source, k.bank, k.agency, k.county, k.is_allocated_key
+    from key_span k
+    left join latest_reported_quarter l on l.year = k.year
+    cross join (select unnest(range(1, 5)) as quarter) q
+    where q.quarter between k.first_quarter and greatest(k.last_quarter, coalesce(l.latest_quarter, 0))
+),
+
+joined as (
+    -- Missing codes stay NULL and match only NULL.
+    select
+        g.*,
+        n.notified_amount,
+        n.notified_jobs_target,
+        coalesce(n.notification_count, 0) as notification_count,
+        r.referred_count, r.referred_amount,
+        r.approved_count, r.approved_amount,
+        r.contracted_count, r.contracted_amount,
+        r.disbursed_count, r.disbursed_amount,
+        r.jobs_committed,
+        r.load_id, r.source_file, r.source_line,
+        r.year is not null as is_reported
+    from key_quarters g
+    left join notified n
+        on n.year = g.year and n.quarter = g.quarter and n.program = g.program
+        and n.funding_source is not distinct from g.funding_source
+        and n.bank is not distinct from g.bank
+        and n.agency is not distinct from g.agency
+        and n.county is not distinct from g.county
+    left join reports r
+        on r.year = g.year and r.quarter = g.quarter and r.program = g.program
+        and r.funding_source is not distinct from g.funding_source
+        and r.bank is not distinct from g.bank
+        and r.agency is not distinct from g.agency
+        and r.county is not distinct from g.county
+),
+
+cumulated as (
+    select
+        *,
+        -- Allocations notified in the year up to this quarter; NULL for a key with no allocation
+        -- that year (its money, if any, was notified at another grain), 0 before its first one.
+        case when is_allocated_key then
+            sum(coalesce(notified_amount, 0)) over key_year
+        end as allocated_amount,
+        cast(sum(notified_jobs_target) over key_year as bigint) as jobs_target,
+        -- The grid is dense, so the previous row is the previous quarter.
+        lag(disbursed_amount) over key_year as previous_disbursed_amount,
+        bool_or(is_reported and agency is null) over (partition by year, quarter, program, funding_source) as has_bank_report
+    from joined
+    window key_year as (partition by year, program, funding_source, bank, agency, county order by quarter)
+),
+
+final as (
+    select
+        year,
+        quarter,
+        program,
+        funding_source,
+        bank,
+        agency,
+        county,
+        case when agency is null then 'bank' else 'agency' end as report_source,
+        is_reported,
+        -- Reported amounts count in totals from the banks' reports; an agency's report only when
+        -- no bank reported the programme that quarter (otherwise the same money is counted twice).
+        is_reported and (agency is null or not has_bank_report) as is_in_totals,
+        allocated_amount,
+        jobs_target,
+        notification_count,
+        referred_count,
+        referred_amount,
+        approved_count,
+        approved_amount,
+        contracted_count,
+        contracted_amount,
+        disbursed_count,
+        disbursed_amount,
+        case
+            when quarter = 1 then disbursed_amount
+            else disbursed_amount - previous_disbursed_amount
+        end as disbursed_in_quarter,
+        jobs_committed,
+        load_id,
+        source_file,
+        source_line
+    from cumulated
+)
+
+select * from final

@@ -1,0 +1,104 @@
+-- How absorption moves: per quarter, for the province (scope 'province', program NULL) and per
+-- programme (scope 'program'). Allocations count in full; disbursement from the reports counted
+-- in totals (banks', or an agency's where no bank reported the programme), so nothing is counted
+-- twice. Quarter-on-quarter compares the money paid out in the quarter with the quarter before
+-- (Q1 with the previous year's Q4); the rate's change is taken within the year only, because a
+-- rate is year-to-date. Year-on-year compares the same quarter of the year before.
+with key_quarters as (
+    select * from int_absorption_quarters
+),
+
+by_program as (
+    select
+        'program' as scope,
+        year,
+        quarter,
+        program,
+        sum(allocated_amount) as allocated_amount,
+        sum(disbursed_amount) filter (where is_in_totals) as disbursed_amount,
+        count(*) filter (where is_in_totals) as reporting_key_count,
+        count(*) filter (where not is_reported) as unreported_key_count
+    from key_quarters
+    group by all
+),
+
+by_province as (
+    select
+        'province' as scope,
+        year,
+        quarter,
+        cast(null as varchar) as program,
+        sum(allocated_amount) as allocated_amount,
+        sum(disbursed_amount) filter (where is_in_totals) as disbursed_amount,
+        count(*) filter (where is_in_totals) as reporting_key_count,
+        count(*) filter (where not is_reported) as unreported_key_count
+    from key_quarters
+    group by all
+),
+
+periods as (
+    select
+        *,
+        year * 4 + quarter - 1 as period,
+        case when allocated_amount > 0
+            then cast(disbursed_amount as double) / cast(allocated_amount as double)
+        end as absorption_rate
+    from (select * from by_province union all select * from by_program)
+),
+
+with_previous_quarter as (
+    select
+        p.*,
+        case
+            when p.quarter = 1 then p.disbursed_amount
+            else p.disbursed_amount - q.disbursed_amount
+        end as disbursed_in_quarter,
+        q.absorption_rate as previous_quarter_rate
+    from periods p
+    left join periods q
+        on q.scope = p.scope and q.program is not distinct from p.program and q.period = p.period - 1
+),
+
+compared as (
+    select
+        p.*,
+        p.disbursed_in_quarter - q.disbursed_in_quarter as disbursed_qoq_change_amount,
+        case when q.disbursed_in_quarter > 0
+            then cast(p.disbursed_in_quarter - q.disbursed_in_quarter as double) / cast(q.disbursed_in_quarter as double)
+        end as disbursed_qoq_change_ratio,
+        case when p.quarter > 1 then p.absorption_rate - p.previous_quarter_rate end as absorption_rate_qoq_change,
+        p.disbursed_amount - y.disbursed_amount as disbursed_yoy_change_amount,
+        case when y.disbursed_amount > 0
+            then cast(p.disbursed_amount - y.disbursed_amount as double) / cast(y.disbursed_amount as double)
+        end as disbursed_yoy_change_ratio,
+        p.absorption_rate - y.absorption_rate as absorption_rate_yoy_change
+    from with_previous_quarter p
+    left join with_previous_quarter q
+        on q.scope = p.scope and q.program is not distinct from p.program and q.period = p.period - 1
+    left join with_previous_quarter y
+        on y.scope = p.scope and y.program is not distinct from p.program and y.period = p.period - 4
+),
+
+final as (
+    select
+        scope,
+        year,
+        quarter,
+        program,
+        allocated_amount,
+        disbursed_amount,
+        disbursed_in_quarter,
+        absorption_rate,
+        allocated_amount - disbursed_amount as absorption_gap,
+        reporting_key_count,
+        unreported_key_count,
+        disbursed_qoq_change_amount,
+        disbursed_qoq_change_ratio,
+        absorption_rate_qoq_change,
+        disbursed_yoy_change_amount,
+        disbursed_yoy_change_ratio,
+        absorption_rate_yoy_change
+    from compared
+)
+
+select * from final
