@@ -27,7 +27,7 @@ export async function loadDataset(
   const staged = `staged_${name}`;
   // The good rows of every file of this run, with lineage and a hash of their values.
   await connection.run(`create or replace temp view ${ident(staged)} as ${files.map((f, i) => `
-    select ${quoted}, ${i}::INTEGER as file_index, ${literal(f.raw.file.name)} as source_file, source_line, hash(${quoted}) as row_hash
+    select ${quoted}, ${i}::INTEGER as file_index, ${literal(f.raw.file.name)} as source_file, source_line
     from ${ident(f.table)} where problems is null and not is_total`).join(' union all ')}`);
 
   const fileNames = files.map((f) => f.raw.file.name);
@@ -41,7 +41,7 @@ export async function loadDataset(
     with repeated_keys as (
       select ${keys} from ${ident(staged)} group by all having count(*) > 1
     )
-    select ${dataset.naturalKey.map((k) => `r.${ident(k)}`).join(', ')}, count(*) as copies, count(distinct row_hash) as variants,
+    select ${dataset.naturalKey.map((k) => `r.${ident(k)}`).join(', ')}, count(*) as copies, count(distinct (${columns.map((c) => `r.${ident(c)}`).join(', ')})) as variants,
            min(file_index * 1e12 + source_line) as first_position,
            string_agg(${fileNameOf('r')} || ' line ' || source_line, ', ' order by file_index, source_line) as positions
     from ${ident(staged)} r semi join repeated_keys k on ${keyMatch(dataset, 'r', 'k')}
@@ -70,7 +70,7 @@ export async function loadDataset(
   }
 
   const [{ existing }] = (await queryRows<{ existing: number }>(connection, `select count(*)::BIGINT as existing from ${ident(name)}`)) as [{ existing: number }];
-  const lineage = `$load_id, s.source_file, s.source_line, s.row_hash`;
+  const lineage = `$load_id, s.source_file, s.source_line`;
   const counts = new Map<string, FileLoadCounts>(fileNames.map((n) => [n, { loaded: 0, unchanged: 0, duplicates: 0, conflicts: 0, warnings: 0 }]));
   if (Number(existing) === 0) {
     await connection.run(`insert into ${ident(name)} select ${columns.map((c) => `s.${ident(c)}`).join(', ')}, ${lineage} from (${loadable}) s`, { load_id: loadId });
@@ -79,8 +79,9 @@ export async function loadDataset(
     const incoming = `incoming_${name}`;
     await connection.run(`
       create or replace temp table ${ident(incoming)} as
-      select s.*, t.row_hash is not null as is_unchanged
-      from (${loadable}) s left join ${ident(name)} t on ${keyMatch(dataset, 's', 't')} and t.row_hash = s.row_hash`);
+      select s.*, t.load_id is not null as is_unchanged
+      from (${loadable}) s left join ${ident(name)} t on ${keyMatch(dataset, 's', 't')}
+        and ${columns.filter((c) => !dataset.naturalKey.includes(c)).map((c) => `s.${ident(c)} is not distinct from t.${ident(c)}`).join(' and ') || 'true'}`);
     await connection.run(`
       delete from ${ident(name)} t using ${ident(incoming)} s
       where ${keyMatch(dataset, 's', 't')} and not s.is_unchanged`);

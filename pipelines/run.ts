@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { closeWarehouse, openWarehouse, queryRows } from './db.ts';
+import { closeWarehouse, ident, openWarehouse, queryRows } from './db.ts';
 import { acquireLock, WarehouseBusyError } from './lock.ts';
 import { loadReferenceTables, readReferences } from './reference.ts';
 import { DATASETS, type DatasetName } from './schema/datasets.ts';
@@ -164,6 +164,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         log(`checked  ${raw.file.name}: ${clean.rowsRead.toLocaleString('en-US')} rows, ${clean.rowsQuarantined} quarantined, ${rate(clean.rowsRead, Date.now() - t0)}`);
         const name = raw.dataset.name as DatasetName;
         cleanByDataset.set(name, [...(cleanByDataset.get(name) ?? []), clean]);
+        // The raw text is no longer needed: free its memory before the next file.
+        await connection.run(`drop table if exists temp.${ident(raw.table)}`);
       }
       endPhase('validate');
       for (const [name, files] of cleanByDataset) {
@@ -180,6 +182,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
           rows += c.loaded;
         }
         log(`loaded   ${name}: ${rows.toLocaleString('en-US')} rows in ${Date.now() - t0} ms, ${rate(rows, Date.now() - t0)}`);
+        for (const file of files) await connection.run(`drop table if exists temp.${ident(file.table)}`);
       }
       for (const [fileName, n] of await checkSoftRules(connection, loadId)) {
         const summary = summaries.get(fileName);

@@ -23,7 +23,6 @@ export const LINEAGE_COLUMNS = [
   ['load_id', 'INTEGER'],
   ['source_file', 'VARCHAR'],
   ['source_line', 'BIGINT'],
-  ['row_hash', 'UBIGINT'],
 ] as const;
 
 export interface WarehouseColumn { name: string; type: string; kind: ColumnKind | 'lineage' | 'jalali' }
