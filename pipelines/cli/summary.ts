@@ -13,7 +13,7 @@ export function summaryLines(summary: RunSummary): string[] {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const { read, validate, load, models } = summary.phases;
   const lines = [
-    `Load ${summary.loadId} finished in ${seconds(summary.ms)} (read ${seconds(read)}, check ${seconds(validate)}, load ${seconds(load)}, models and data tests ${seconds(models)})`,
+    `Load ${summary.loadId} finished in ${seconds(summary.ms)} (read and check ${seconds(read)}, quarantine ${seconds(validate)}, load ${seconds(load)}, models and data tests ${seconds(models)})`,
     '',
   ];
   const header = ['file', 'read', 'loaded', 'unchanged', 'quarantined', 'duplicate', 'totals', 'warnings'];
