@@ -72,6 +72,9 @@ export async function loadDataset(
   const [{ existing }] = (await queryRows<{ existing: number }>(connection, `select count(*)::BIGINT as existing from ${ident(name)}`)) as [{ existing: number }];
   const lineage = `$load_id, s.source_file, s.source_line`;
   const counts = new Map<string, FileLoadCounts>(fileNames.map((n) => [n, { loaded: 0, unchanged: 0, duplicates: 0, conflicts: 0, warnings: 0 }]));
+  // Rows keep their file and line, so the core table need not keep file order: letting DuckDB
+  // write in any order makes big inserts markedly faster.
+  await connection.run('set preserve_insertion_order = false');
   if (Number(existing) === 0) {
     await connection.run(`insert into ${ident(name)} select ${columns.map((c) => `s.${ident(c)}`).join(', ')}, ${lineage} from (${loadable}) s`, { load_id: loadId });
   } else {
@@ -90,6 +93,7 @@ export async function loadDataset(
       from ${ident(incoming)} s where not s.is_unchanged`, { load_id: loadId });
     loadable = `select * from ${ident(incoming)}`;
   }
+  await connection.run('set preserve_insertion_order = true');
   const perFile = await queryRows<{ file_index: number; loaded: number; unchanged: number }>(connection, `
     select file_index, count(*)::BIGINT as loaded,
       ${Number(existing) === 0 ? '0' : 'count(*) filter (where is_unchanged)'}::BIGINT as unchanged

@@ -51,13 +51,16 @@ function needsCleaning(meta: ColumnMeta, col: string, unit: Unit): string {
 }
 
 /**
- * For every column of `raw`, the distinct values the fast SQL path cannot take, cleaned in
- * JavaScript into a temp table (raw, clean, iso, problem, is_total) per column. One scan per file.
+ * For the numeric (or the other) columns of `raw`, the distinct values the fast SQL path cannot
+ * take, cleaned in JavaScript into a temp table (raw, clean, iso, problem, is_total) per column.
  */
 async function buildValueMaps(
-  connection: DuckDBConnection, raw: RawFile, references: References, unit: Unit,
+  connection: DuckDBConnection, raw: RawFile, references: References, { numeric }: { numeric: boolean },
 ): Promise<Map<string, string>> {
-  const columns = raw.columns.map((name) => ({ name, schema: raw.dataset.schema.shape[name] as z.ZodType }));
+  const unit = raw.file.unit;
+  const columns = raw.columns
+    .map((name) => ({ name, schema: raw.dataset.schema.shape[name] as z.ZodType }))
+    .filter(({ schema }) => NUMERIC.has(columnMeta(schema).kind) === numeric);
   const distinct = columns.map(({ name, schema }, i) => {
     const col = `r.${ident(name)}`;
     return `select distinct ${i} as i, ${col} as v from ${ident(raw.table)} r where ${col} is not null and ${needsCleaning(columnMeta(schema), col, unit)}`;
@@ -85,32 +88,36 @@ async function buildValueMaps(
   return maps;
 }
 
-/** SQL pieces for one column: its typed value(s) and its problem message (NULL when fine). */
-function columnSql(name: string, schema: z.ZodType, raw: RawFile, map: string | undefined, unit: Unit) {
+/**
+ * SQL pieces for one column. `typed` goes in a first pass that computes each value once (with the
+ * raw text and the JavaScript map's verdict beside it, under `raw:`, `mp:`, `me:` and `p:` names);
+ * `problem` reads those names in a second pass and gives the message, or NULL when the value is fine.
+ */
+function columnSql(name: string, schema: z.ZodType, map: string | undefined, unit: Unit) {
   const meta = columnMeta(schema);
   const col = `r.${ident(name)}`;
   const m = map ? `m_${name}` : undefined;
   const mapped = (field: string) => (m ? `${m}.${field}` : 'NULL');
-  const label = `column ${name} (${meta.label})`;
-  const found = `'found "' || ${col} || '", expected ${meta.expected.replace(/'/g, "''")}'`;
-  const missingMessage = `'found nothing, expected ${meta.expected.replace(/'/g, "''")}'`;
+  const q = (prefix: string) => ident(`${prefix}:${name}`);
+  const typed: string[] = [`${col} as ${q('raw')}`];
+  if (m) typed.push(`${m}.problem as ${q('mp')}`, `(${m}.raw is not null and ${m}.clean is null and ${m}.problem is null) as ${q('me')}`);
   let value: string;
   let outOfRange = 'false';
-  const extra: string[] = [];
   switch (meta.kind) {
     case 'int':
     case 'decimal': {
-      const parsed = `coalesce(try_cast(${col} as DECIMAL(18,${meta.kind === 'int' ? 3 : 6})), try_cast(${mapped('clean')} as DECIMAL(18,${meta.kind === 'int' ? 3 : 6})))`;
+      const scale = meta.kind === 'int' ? 3 : 6;
+      typed.push(`coalesce(try_cast(${col} as DECIMAL(18,${scale})), try_cast(${mapped('clean')} as DECIMAL(18,${scale}))) as ${q('p')}`);
       const { min, max } = numericRange(schema);
-      const integral = meta.kind === 'int' ? ` or ${parsed} <> trunc(${parsed})` : '';
-      outOfRange = `(${parsed} < ${min} or ${parsed} > ${max}${integral})`;
-      value = meta.kind === 'int' ? `try_cast(${parsed} as BIGINT)` : `try_cast(${parsed} as DECIMAL(9,4))`;
+      const parsed = q('p');
+      outOfRange = `(${parsed} < ${min} or ${parsed} > ${max}${meta.kind === 'int' ? ` or ${parsed} <> trunc(${parsed})` : ''})`;
+      value = `try_cast(coalesce(try_cast(${col} as DECIMAL(18,${scale})), try_cast(${mapped('clean')} as DECIMAL(18,${scale}))) as ${meta.kind === 'int' ? 'BIGINT' : 'DECIMAL(9,4)'})`;
       break;
     }
     case 'money': {
       const { type, factor } = MONEY_PARSE[unit];
       value = `cast(coalesce(try_cast(${col} as ${type}), try_cast(${mapped('clean')} as ${type}))${factor} as DECIMAL(18,6))`;
-      outOfRange = meta.positive ? `${value} <= 0` : `${value} < 0`;
+      outOfRange = meta.positive ? `${ident(name)} <= 0` : `${ident(name)} < 0`;
       break;
     }
     case 'text':
@@ -118,45 +125,43 @@ function columnSql(name: string, schema: z.ZodType, raw: RawFile, map: string | 
       break;
     case 'date':
       value = `cast(${mapped('iso')} as DATE)`;
-      extra.push(`${mapped('clean')} as ${ident(`${name}_jalali`)}`);
+      typed.push(`${mapped('clean')} as ${ident(`${name}_jalali`)}`);
       break;
     default:
       value = mapped('clean');
   }
+  typed.unshift(`${value} as ${ident(name)}`);
   const required = !schema.isOptional();
+  const label = `'column ${name} (${meta.label.replace(/'/g, "''")}): '`;
+  const expected = meta.expected.replace(/'/g, "''");
+  const found = `${label} || 'found "' || ${q('raw')} || '", expected ${expected}'`;
+  const missing = `${label} || 'found nothing, expected ${expected}'`;
+  const emptied = m ? q('me') : 'false';
   const problem = `case
-      when ${m ? `${m}.problem is not null` : 'false'} then ${mapped('problem')}
-      when ${value} is null and ${col} is not null and ${m ? `${m}.clean is null and ${m}.problem is null` : 'false'} and ${required} then ${missingMessage}
-      when ${value} is null and ${col} is not null and ${m ? `not (${m}.clean is null and ${m}.problem is null)` : 'true'} then ${found}
-      when ${value} is null and ${required} then ${missingMessage}
+      when ${m ? `${q('mp')} is not null` : 'false'} then ${label} || ${m ? q('mp') : 'NULL'}
+      when ${ident(name)} is null and ${q('raw')} is not null and ${emptied} then ${required ? missing : 'NULL'}
+      when ${ident(name)} is null and ${q('raw')} is not null then ${found}
+      when ${ident(name)} is null and ${required} then ${missing}
       when ${outOfRange} then ${found}
     end`;
   const join = m ? `left join ${ident(map!)} ${m} on ${m}.raw = ${col}` : '';
-  return { value: `${value} as ${ident(name)}`, extra, problem: `case when (${problem}) is not null then '${label.replace(/'/g, "''")}: ' || (${problem}) end`, join, totals: m ? `coalesce(${m}.is_total, false)` : 'false' };
+  return { typed, problem, join, totals: m ? `coalesce(${m}.is_total, false)` : 'false' };
 }
 
-/**
- * Cleans `raw` into a typed temp table with each row's problems. Runs before the load transaction
- * opens: DuckDB scans a table made inside a transaction at about half the speed.
- */
-export async function cleanFile(
-  connection: DuckDBConnection, raw: RawFile, references: References,
-): Promise<CleanFile> {
+async function createCleanTable(
+  connection: DuckDBConnection, raw: RawFile, references: References, maps: Map<string, string>, table: string,
+): Promise<void> {
   const { dataset, file } = raw;
-  const unit = file.unit;
   const pieces: ReturnType<typeof columnSql>[] = [];
   const missing: string[] = [];
-  const maps = await buildValueMaps(connection, raw, references, unit);
   for (const [name, schema] of Object.entries(dataset.schema.shape) as [string, z.ZodType][]) {
     if (!raw.columns.includes(name)) {
-      const meta = columnMeta(schema);
       missing.push(`NULL as ${ident(name)}`);
-      if (meta.kind === 'date') missing.push(`NULL as ${ident(`${name}_jalali`)}`);
+      if (columnMeta(schema).kind === 'date') missing.push(`NULL as ${ident(`${name}_jalali`)}`);
       continue;
     }
-    pieces.push(columnSql(name, schema, raw, maps.get(name), unit));
+    pieces.push(columnSql(name, schema, maps.get(name), file.unit));
   }
-  const table = `clean_${raw.table.replace(/^raw_/, '')}`;
   const fundingDefault = 'funding_source' in dataset.schema.shape && 'program' in dataset.schema.shape;
   if (fundingDefault) {
     // Each programme's own funding source, from the code list (the ref_ tables are only replaced
@@ -176,11 +181,10 @@ export async function cleanFile(
     create or replace temp table ${ident(table)} as
     with typed as (
       select
-        ${[...pieces.flatMap((p) => [p.value, ...p.extra]), ...missing].join(',\n        ')},
+        ${[...pieces.flatMap((p) => p.typed), ...missing].join(',\n        ')},
         ${raw.lineSql} as source_line,
         r.rowid as raw_rowid,
-        ${pieces.map((p) => p.totals).join(' or ') || 'false'} as is_total,
-        concat_ws('; ', ${pieces.map((p) => p.problem).join(',\n          ') || 'NULL'}) as column_problems
+        ${pieces.map((p) => p.totals).join(' or ') || 'false'} as is_total
       from ${raw.fromSql}
       ${pieces.map((p) => p.join).join('\n      ')}
       where not (${blank})
@@ -191,9 +195,30 @@ export async function cleanFile(
       ${fundingDefault ? 'left join temp.program_funding program_ref on program_ref.code = typed.program' : ''}
     )
     select ${typedColumns.map(ident).join(', ')}, source_line, raw_rowid, is_total,
-      nullif(concat_ws('; ', nullif(column_problems, ''), ${ruleProblems.join(', ') || 'NULL'}), '') as problems
+      nullif(concat_ws('; ', ${[...pieces.map((p) => p.problem), ...ruleProblems].join(',\n        ') || 'NULL'}), '') as problems
     from defaulted`);
+}
 
+/**
+ * Cleans `raw` into a typed temp table with each row's problems. Runs before the load transaction
+ * opens: DuckDB scans a table made inside a transaction at about half the speed.
+ */
+export async function cleanFile(
+  connection: DuckDBConnection, raw: RawFile, references: References,
+): Promise<CleanFile> {
+  const table = `clean_${raw.table.replace(/^raw_/, '')}`;
+  // Numbers are taken by the fast SQL cast alone at first; only when that leaves rows with
+  // problems are the odd numbers (Persian digits, separators) cleaned in JavaScript and the pass run again.
+  let maps = await buildValueMaps(connection, raw, references, { numeric: false });
+  await createCleanTable(connection, raw, references, maps, table);
+  const [{ bad }] = (await queryRows<{ bad: number }>(connection, `select count(*)::BIGINT as bad from ${ident(table)} where problems is not null`)) as [{ bad: number }];
+  if (Number(bad) > 0) {
+    const numericMaps = await buildValueMaps(connection, raw, references, { numeric: true });
+    if (numericMaps.size > 0) {
+      maps = new Map([...maps, ...numericMaps]);
+      await createCleanTable(connection, raw, references, maps, table);
+    }
+  }
   const [counts] = await queryRows<{ read: number; clean: number; totals: number; bad: number; rejects: number }>(connection, `
     select (select count(*) from ${ident(raw.table)})::BIGINT as read,
            count(*)::BIGINT as clean,
