@@ -42,6 +42,9 @@ export interface CleanFile {
 
 const NUMERIC = new Set(['int', 'money', 'decimal']);
 
+/** A value map that would map every value to itself: the column is used as it is, without a join. */
+const IDENTITY = '(identity)';
+
 /** The SQL condition under which a raw value of a column needs cleaning in JavaScript. */
 function needsCleaning(meta: ColumnMeta, col: string, unit: Unit): string {
   if (NUMERIC.has(meta.kind)) return `try_cast(${col} as ${fastType(meta, unit)}) is null`;
@@ -70,11 +73,17 @@ async function buildValueMaps(
   for (const [i, { name, schema }] of columns.entries()) {
     const own = values.filter((row) => row.i === i);
     if (own.length === 0) continue;
+    const results = own.map(({ v }) => ({ v, result: cleanValue(schema, v, references) }));
+    // Codes already written as codes need no join at all: the most common case in machine exports.
+    const identity = results.every(({ v, result }) => result.clean === v && !result.problem && !result.isTotal && !result.iso);
+    if (identity) {
+      maps.set(name, IDENTITY);
+      continue;
+    }
     const table = `${raw.table}_map_${name}`;
     await connection.run(`create or replace temp table ${ident(table)} (raw VARCHAR, clean VARCHAR, iso VARCHAR, problem VARCHAR, is_total BOOLEAN)`);
     const appender = await connection.createAppender(table, 'main', 'temp');
-    for (const { v } of own) {
-      const result = cleanValue(schema, v, references);
+    for (const { v, result } of results) {
       appender.appendVarchar(v);
       for (const text of [result.clean, result.iso, result.problem]) {
         if (text === null || text === undefined) appender.appendNull(); else appender.appendVarchar(text);
@@ -96,6 +105,8 @@ async function buildValueMaps(
 function columnSql(name: string, schema: z.ZodType, map: string | undefined, unit: Unit) {
   const meta = columnMeta(schema);
   const col = `r.${ident(name)}`;
+  const isIdentity = map === IDENTITY;
+  if (isIdentity) map = undefined;
   const m = map ? `m_${name}` : undefined;
   const mapped = (field: string) => (m ? `${m}.${field}` : 'NULL');
   const q = (prefix: string) => ident(`${prefix}:${name}`);
@@ -122,6 +133,11 @@ function columnSql(name: string, schema: z.ZodType, map: string | undefined, uni
     }
     case 'text':
       value = m ? `coalesce(${m}.clean, case when ${m}.raw is null then ${col} end)` : col;
+      break;
+    case 'code':
+    case 'code_list':
+    case 'enum':
+      value = isIdentity ? col : mapped('clean');
       break;
     case 'date':
       value = `cast(${mapped('iso')} as DATE)`;
