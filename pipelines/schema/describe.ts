@@ -17,7 +17,7 @@ const KIND_WORDS: Record<string, string> = {
 
 function datasetMarkdown(dataset: DatasetDefinition): string {
   const lines = [
-    `### \`${dataset.name}\` (${dataset.label})`,
+    `#### \`${dataset.name}\` (${dataset.label})`,
     '',
     `Grain: ${dataset.grain}. Natural key: ${dataset.naturalKey.map((k) => `\`${k}\``).join(', ')}.`,
     '',
