@@ -124,8 +124,9 @@ final as (
         bank,
         agency,
         county,
-        unabsorbed_amount,
-        unabsorbed_count,
+        -- CONTRACT §6 names these two plainly: amount and count.
+        unabsorbed_amount as amount,
+        unabsorbed_count as count,
         unabsorbed_share,
         reason_share
     from shared
