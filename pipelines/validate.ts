@@ -7,6 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
 import { columnMeta, numericRange, type ColumnMeta } from './schema/columns.ts';
+import { SQL_TYPE } from './schema/warehouse.ts';
 import type { DatasetDefinition } from './schema/datasets.ts';
 import type { References } from './reference.ts';
 import { ident, literal, queryRows } from './db.ts';
@@ -127,7 +128,12 @@ function columnSql(name: string, schema: z.ZodType, map: string | undefined, uni
     }
     case 'money': {
       const { type, factor } = MONEY_PARSE[unit];
-      value = `cast(coalesce(try_cast(${col} as ${type}), try_cast(${mapped('clean')} as ${type}))${factor} as DECIMAL(18,6))`;
+      const parsed = `coalesce(try_cast(${col} as ${type}), try_cast(${mapped('clean')} as ${type}))`;
+      // Billions are multiplied in a wider decimal (their product needs 9 more digits), and only
+      // below what DECIMAL(18,6) million rials can hold; a larger figure is quarantined, not a crash.
+      value = unit === 'billion_rial'
+        ? `case when abs(${parsed}) < 1000000000 then cast(cast(${parsed} as DECIMAL(22,9))${factor} as DECIMAL(18,6)) end`
+        : `cast(${parsed}${factor} as DECIMAL(18,6))`;
       outOfRange = meta.positive ? `${ident(name)} <= 0` : `${ident(name)} < 0`;
       break;
     }
@@ -141,12 +147,13 @@ function columnSql(name: string, schema: z.ZodType, map: string | undefined, uni
       break;
     case 'date':
       value = `cast(${mapped('iso')} as DATE)`;
-      typed.push(`${mapped('clean')} as ${ident(`${name}_jalali`)}`);
+      typed.push(`cast(${mapped('clean')} as VARCHAR) as ${ident(`${name}_jalali`)}`);
       break;
     default:
       value = mapped('clean');
   }
-  typed.unshift(`${value} as ${ident(name)}`);
+  // Every value carries its warehouse type, even when it is NULL throughout the file.
+  typed.unshift(`cast(${value} as ${SQL_TYPE[meta.kind]}) as ${ident(name)}`);
   const required = !schema.isOptional();
   const label = `'column ${name} (${meta.label.replace(/'/g, "''")}): '`;
   const expected = meta.expected.replace(/'/g, "''");
@@ -172,8 +179,9 @@ async function createCleanTable(
   const missing: string[] = [];
   for (const [name, schema] of Object.entries(dataset.schema.shape) as [string, z.ZodType][]) {
     if (!raw.columns.includes(name)) {
-      missing.push(`NULL as ${ident(name)}`);
-      if (columnMeta(schema).kind === 'date') missing.push(`NULL as ${ident(`${name}_jalali`)}`);
+      const { kind } = columnMeta(schema);
+      missing.push(`NULL::${SQL_TYPE[kind]} as ${ident(name)}`);
+      if (kind === 'date') missing.push(`NULL::VARCHAR as ${ident(`${name}_jalali`)}`);
       continue;
     }
     pieces.push(columnSql(name, schema, maps.get(name), file.unit));

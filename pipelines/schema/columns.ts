@@ -36,7 +36,7 @@ export function int(label: string, min: number, max: number, aliases: string[] =
 
 /** A money column, cleaned to million rials exactly (DECIMAL(18,6)). */
 export function money(label: string, { positive = false, aliases = [] as string[] } = {}) {
-  const expected = positive ? 'an amount greater than 0' : 'an amount of 0 or more';
+  const expected = `${positive ? 'an amount greater than 0' : 'an amount of 0 or more'} (at most 999,999,999,999.999999 million rials)`;
   return z.string().regex(/^\d+(\.\d{1,6})?$/).meta({ label, kind: 'money', positive, aliases, expected } satisfies Meta);
 }
 

@@ -38,6 +38,20 @@ describe('loading again (CONTRACT §5)', () => {
     ]);
   });
 
+  it('compares with stored rows when the new file lacks a column the stored rows have values in', async () => {
+    const db = tempWarehouse();
+    await load(['tests/fixtures/reload/agency'], db);
+    const again = await load([Q1, 'tests/fixtures/reload/agency'], db);
+    expect(again.files.map((f) => [f.file, f.rowsLoaded, f.rowsUnchanged])).toEqual([
+      ['q1/absorption_melli.csv', 2, 0],
+      ['q1/allocations.csv', 2, 0],
+      ['agency/absorption_relief_committee.csv', 1, 1],
+    ]);
+    expect(await rows(db, `select agency, bank from absorption order by agency nulls first, bank`)).toEqual([
+      { agency: null, bank: 'melli' }, { agency: null, bank: 'melli' }, { agency: 'relief_committee', bank: null },
+    ]);
+  });
+
   it('warns when a later quarter breaks soft rules against what is stored, and still loads it', async () => {
     const db = tempWarehouse();
     await load([Q1], db);

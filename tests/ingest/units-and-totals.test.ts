@@ -19,6 +19,19 @@ describe('money units (CONTRACT §3)', () => {
       { source_file: 'toman/allocations.csv', amounts: '12500.500000 0.000001 999999.999999', total: '1012500.500000', type: 'DECIMAL(38,6)' },
     ]);
   });
+
+  it('takes billions up to what DECIMAL(18,6) million rials holds, and quarantines a larger figure', async () => {
+    const db = tempWarehouse();
+    const [file] = (await load(['tests/fixtures/units/billion_rial_large'], db)).files;
+    expect([file?.rowsLoaded, file?.rowsQuarantined]).toEqual([2, 1]);
+    expect(await rows(db, `select notification_id, amount::VARCHAR as amount from allocations order by 1`)).toEqual([
+      { notification_id: 'L-1', amount: '1000000000.000000' },
+      { notification_id: 'L-2', amount: '999999999999.999999' },
+    ]);
+    expect(await rows(db, `select message from quarantine`)).toEqual([{
+      message: 'billion_rial_large/allocations.csv line 4: column amount (مبلغ): found "1000000000", expected an amount greater than 0 (at most 999,999,999,999.999999 million rials)',
+    }]);
+  });
 });
 
 describe('Excel-style files (CONTRACT §1)', () => {
