@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { closeWarehouse, ident, openWarehouse, queryRows } from './db.ts';
 import { acquireLock, WarehouseBusyError } from './lock.ts';
@@ -94,6 +94,17 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const referenceDir = options.referenceDir ?? 'data/reference';
   const references = readReferences(referenceDir);
   const drops = options.drops.map((drop) => ({ drop, ...listDrop(drop) }));
+  // Files are known by <drop folder>/<file>, so two drops of one name would be confused.
+  const byName = new Map<string, string>();
+  for (const drop of options.drops) {
+    const name = basename(resolve(drop));
+    const other = byName.get(name);
+    if (other !== undefined && resolve(other) !== resolve(drop)) {
+      throw new Error(`two drops are named ${name} (${other} and ${drop}); rename one, or load them in separate runs`);
+    }
+    if (other !== undefined) throw new Error(`the drop ${drop} is named twice`);
+    byName.set(name, drop);
+  }
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const release = dbPath === ':memory:' ? () => {} : acquireLock(dbPath);
   const tmpDir = mkdtempSync(join(tmpdir(), 'pipeline-'));

@@ -24,10 +24,10 @@ export const manifestSchema = z.object({
         encoding: z.enum(ENCODINGS as [Encoding, ...Encoding[]]).optional(),
         unit: z.enum(UNITS).optional(),
         source: z.string().optional(),
-      }),
+      }).strict(),
     )
     .optional(),
-});
+}).strict();
 export type Manifest = z.infer<typeof manifestSchema>;
 
 export type FileFormat = 'csv' | 'json' | 'ndjson';

@@ -31,7 +31,12 @@ export function isTotalsWord(raw: string): boolean {
  * (`,` `٬` `،`, spaces), `٫` as decimal point, a trailing or parenthesised minus.
  */
 export function cleanNumberText(raw: string): string | null {
-  let text = asciiDigits(normaliseText(raw)).replace(/[,\u066c\u060c\s\u200c']/g, '');
+  const written = asciiDigits(normaliseText(raw)).replace(/\u200c/g, '');
+  // Separators must group thousands: "12,500" is twelve thousand five hundred, but "12,5" is not a
+  // number we can be sure of (a decimal comma?), so it is refused rather than read as 125.
+  const integerPart = written.replace(/^[-+(]*/, '').split('.')[0]!;
+  if (/[,\u066c\u060c\s']/.test(integerPart) && !/^\d{1,3}([,\u066c\u060c\s']\d{3})+$/.test(integerPart.replace(/[)\-]+$/, ''))) return null;
+  let text = written.replace(/[,\u066c\u060c\s']/g, '');
   const parenthesised = /^\((.*)\)$/.exec(text);
   if (parenthesised) text = `-${parenthesised[1]}`;
   if (/^\d+(\.\d+)?-$/.test(text)) text = `-${text.slice(0, -1)}`;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { code, codeList, decimal, int, jalaliDate, money, oneOf, optional, text } from './columns.ts';
 
 const year = () => int('سال', 1380, 1450, ['سال مالی']);
-const quarter = (label = 'فصل') => int(label, 1, 4, ['سه ماهه']);
+const quarter = (label = 'فصل') => int(label, 1, 4, ['فصل', 'سه ماهه']);
 const count = (label: string) => optional(int(label, 0, 1e12));
 const MAX_JOBS = 1e9;
 

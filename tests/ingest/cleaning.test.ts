@@ -91,3 +91,10 @@ describe('one value of a column', () => {
       .toEqual(['allocations', 'absorption', 'ndf_lines', 'projects', undefined]);
   });
 });
+
+describe('thousands separators', () => {
+  it('accepts only groups of three digits, so a decimal comma is refused rather than misread', () => {
+    expect(['12,500', '1,250,000', '۱۲٬۵۰۰٫۵', '1 250 000', '(1,250)', '12,5', '1234,5', '1,25,000', '12,500,00']
+      .map(cleanNumberText)).toEqual(['12500', '1250000', '12500.5', '1250000', '-1250', null, null, null, null]);
+  });
+});
