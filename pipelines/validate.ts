@@ -289,12 +289,18 @@ export async function recordFileIssues(connection: DuckDBConnection, clean: Clea
       from ${ident(raw.rejectsTable)}`, { load_id: loadId, dataset: dataset.name, file: file.name });
   }
   const warnings = clean.rowsTotals > 0 ? await checkTotals(connection, raw, table, loadId) : 0;
+  if (clean.rowsBlank > 0) {
+    await connection.run(`insert into dq_warnings values ($load_id, $dataset, $file, NULL, 'empty_rows', $message)`, {
+      load_id: loadId, dataset: dataset.name, file: file.name,
+      message: `${file.name}: ${clean.rowsBlank} ${clean.rowsBlank === 1 ? 'row is' : 'rows are'} empty in every ${dataset.name} column and ${clean.rowsBlank === 1 ? 'was' : 'were'} skipped`,
+    });
+  }
   for (const note of raw.notes) {
     await connection.run(`insert into dq_warnings values ($load_id, $dataset, $file, NULL, 'ignored_column', $message)`, {
       load_id: loadId, dataset: dataset.name, file: file.name, message: `${file.name}: ${note}`,
     });
   }
-  return warnings + raw.notes.length;
+  return warnings + raw.notes.length + (clean.rowsBlank > 0 ? 1 : 0);
 }
 
 /** Warns when a file's totals row does not equal the sum of the rows above it. */

@@ -2,7 +2,6 @@
  * Finding the header of a planner's file: which line it is on (title lines may stand above it),
  * which delimiter separates it, and which dataset column each header cell names.
  */
-import Papa from 'papaparse';
 import type { z } from 'zod';
 import { columnMeta } from '../schema/columns.ts';
 import type { DatasetDefinition } from '../schema/datasets.ts';
@@ -30,27 +29,69 @@ export function headerColumn(names: Map<string, string>, cell: string): string |
 }
 
 export interface HeaderFound {
-  /** 0-based index of the header line. */
-  lineIndex: number;
+  /** 0-based index of the line the header starts on. */
+  firstLine: number;
+  /** 0-based index of the line the header ends on (a quoted header cell may run over lines). */
+  lastLine: number;
+  /** Character index in the text where the data (the line after the header) starts. */
+  dataOffset: number;
   delimiter: string;
   /** Raw header cells, in file order. */
   cells: string[];
-  /** For each cell, the dataset column it names (undefined when unknown or repeated). */
+  /** For each cell, the dataset column it names (undefined when unknown or a repeat). */
   columns: (string | undefined)[];
 }
 
+export interface TextRecord { cells: string[]; firstLine: number; lastLine: number; end: number }
+
 /**
- * Looks for the header in the first lines of `text`: the first line where the most cells name
- * the dataset's columns (at least two, or one for a one-column dataset).
+ * The first `max` records of CSV text, quote-aware (a quoted cell may hold the delimiter, `""`
+ * and line breaks), each with the lines it spans and the character index after it.
  */
-export function findHeader(text: string, dataset: DatasetDefinition, maxLines = 30): HeaderFound | undefined {
+export function splitRecords(text: string, delimiter: string, max: number): TextRecord[] {
+  const records: TextRecord[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let inQuote = false;
+  let line = 0;
+  let firstLine = 0;
+  for (let i = 0; i < text.length && records.length < max; i++) {
+    const c = text[i]!;
+    if (inQuote) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (c === '"') inQuote = false;
+      else { if (c === '\n') line++; cell += c; }
+    } else if (c === '"' && cell.trim() === '') {
+      inQuote = true;
+      cell = '';
+    } else if (c === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      cells.push(cell.replace(/\r$/, ''));
+      records.push({ cells, firstLine, lastLine: line, end: i + 1 });
+      cells = [];
+      cell = '';
+      line++;
+      firstLine = line;
+    } else cell += c;
+  }
+  if (records.length < max && !inQuote && (cells.length > 0 || cell !== '')) {
+    records.push({ cells: [...cells, cell.replace(/\r$/, '')], firstLine, lastLine: line, end: text.length });
+  }
+  return records;
+}
+
+/**
+ * Looks for the header in the first records of `text`: the first where the most cells name the
+ * dataset's columns (at least two).
+ */
+export function findHeader(text: string, dataset: DatasetDefinition, maxRecords = 30): HeaderFound | undefined {
   const names = headerNames(dataset);
-  const lines = text.split(/\r?\n/, maxLines);
   let best: (HeaderFound & { matches: number }) | undefined;
-  lines.forEach((line, lineIndex) => {
-    for (const delimiter of DELIMITERS) {
-      if (!line.includes(delimiter) && Object.keys(dataset.schema.shape).length > 1) continue;
-      const cells = (Papa.parse<string[]>(line, { delimiter, quoteChar: '"' }).data[0] ?? []).map((c) => c.trim());
+  for (const delimiter of DELIMITERS) {
+    for (const record of splitRecords(text, delimiter, maxRecords)) {
+      const cells = record.cells.map((c) => c.trim());
       const seen = new Set<string>();
       const columns = cells.map((cell) => {
         const column = headerColumn(names, cell);
@@ -59,9 +100,12 @@ export function findHeader(text: string, dataset: DatasetDefinition, maxLines = 
         return column;
       });
       const matches = seen.size;
-      if (matches >= 2 && (!best || matches > best.matches)) best = { lineIndex, delimiter, cells, columns, matches };
+      const better = !best || matches > best.matches || (matches === best.matches && record.firstLine < best.firstLine);
+      if (matches >= 2 && better) {
+        best = { firstLine: record.firstLine, lastLine: record.lastLine, dataOffset: record.end, delimiter, cells, columns, matches };
+      }
     }
-  });
+  }
   if (!best) return undefined;
   const { matches: _matches, ...found } = best;
   return found;

@@ -6,6 +6,7 @@
  */
 import { createReadStream, createWriteStream, statSync, writeFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
+import { readFile as readFileAsync, writeFile as writeFileAsync } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -82,25 +83,25 @@ async function readCsv(
   const present = header.columns.filter((c): c is string => Boolean(c));
   const missing = requiredMissing(dataset, present);
   if (missing.length > 0) {
-    return { ok: false, error: `its header (line ${header.lineIndex + 1}) has no column for ${missing.join(', ')}; found: ${header.cells.join(' | ')}` };
+    return { ok: false, error: `its header (line ${header.firstLine + 1}) has no column for ${missing.join(', ')}; found: ${header.cells.join(' | ')}` };
   }
   let path = file.path;
   if (encoding !== 'utf-8') {
     path = join(tmpDir, `${key}.utf8.csv`);
     await transcodeToUtf8(file.path, path, encoding);
   }
-  // Lines above the data: DuckDB's `skip` counts them, but it loses its way when a title cell there
-  // is quoted across lines; then the file is read from a copy that starts at the header.
-  let linesAbove = header.lineIndex + 1;
+  // Lines above the data: DuckDB's `skip` counts them, but it loses its way when a cell there is
+  // quoted across lines; then the file is read from a copy that starts where the data starts.
+  const linesAbove = header.lastLine + 1;
   let skip = linesAbove;
-  const headerStart = nthLineStart(headText, header.lineIndex);
-  if (headText.slice(0, headerStart).includes('"')) {
+  if (headText.slice(0, header.dataOffset).includes('"')) {
     const bom = readHead(path, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
-    const copy = join(tmpDir, `${key}.from-header.csv`);
-    await copyFrom(path, copy, bom + Buffer.byteLength(headText.slice(0, headerStart), 'utf8'));
+    const copy = join(tmpDir, `${key}.from-data.csv`);
+    await copyFrom(path, copy, bom + Buffer.byteLength(headText.slice(0, header.dataOffset), 'utf8'));
     path = copy;
-    skip = 1;
+    skip = 0;
   }
+  path = await keepBlankLines(path, join(tmpDir, `${key}.blank-lines.csv`), header.delimiter, header.cells.length);
   const table = `raw_${key}`;
   const positional = header.cells.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   const select = header.columns.flatMap((column, i) => (column ? [`c${i} as ${ident(column)}`] : [])).join(', ');
@@ -137,24 +138,42 @@ async function readCsv(
     // Rows after an unparsable line sit one line further down than their position says.
     await connection.run(`
       create or replace temp table ${ident(`${table}_shift`)} as
-      select line - ${linesAbove} - 1 - (row_number() over (order by line) - 1) as threshold,
-             row_number() over (order by line) as before
-      from ${ident(rejectsTable)}`);
+      select threshold, max(before) as before
+      from (
+        select line - ${linesAbove} - 1 - (row_number() over (order by line) - 1) as threshold,
+               row_number() over (order by line) as before
+        from ${ident(rejectsTable)})
+      group by threshold`);
     fromSql = `${ident(table)} r asof left join ${ident(`${table}_shift`)} shift on r.rowid >= shift.threshold`;
     lineSql = `(${linesAbove} + r.rowid + 1 + coalesce(shift.before, 0))`;
   }
   return { ok: true, raw: { file, dataset, table, columns: present, encoding, format: 'csv', fromSql, lineSql, rejectsTable, notes } };
 }
 
-/** Character index where line `index` (0-based) of `text` starts. */
-function nthLineStart(text: string, index: number): number {
-  let at = 0;
-  for (let i = 0; i < index; i++) {
-    const next = text.indexOf('\n', at);
-    if (next < 0) return text.length;
-    at = next + 1;
+/**
+ * DuckDB skips blank lines, which would shift every later line number. Where a file has blank
+ * lines outside quoted cells, a copy is read instead in which each is a row of empty cells
+ * (counted as blank, not lost). Files over 512 MB are read as they are.
+ */
+async function keepBlankLines(path: string, copy: string, delimiter: string, columns: number): Promise<string> {
+  if (statSync(path).size > 512 * 2 ** 20) return path;
+  const bytes = await readFileAsync(path);
+  if (bytes.indexOf('\n\n') < 0 && bytes.indexOf('\n\r\n') < 0) return path;
+  const filler = Buffer.from(delimiter.repeat(Math.max(columns - 1, 1)));
+  const parts: Buffer[] = [];
+  let inQuote = false;
+  let from = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x22) inQuote = !inQuote;
+    else if (b === 0x0a && !inQuote && (bytes[i + 1] === 0x0a || (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a))) {
+      parts.push(bytes.subarray(from, i + 1), filler);
+      from = i + 1;
+    }
   }
-  return at;
+  parts.push(bytes.subarray(from));
+  await writeFileAsync(copy, Buffer.concat(parts));
+  return copy;
 }
 
 /** Copies `source` from byte `offset` to the end into `target`. */
