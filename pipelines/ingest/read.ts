@@ -16,7 +16,7 @@ import { DATASETS, type DatasetDefinition } from '../schema/datasets.ts';
 import { ident, literal, queryRows } from '../db.ts';
 import { decode, detectEncoding, readHead, transcodeToUtf8, type Encoding } from './encoding.ts';
 import { findHeader, headerColumn, headerNames } from './header.ts';
-import { readJsonArray, readNdjson, type JsonRecord, type JsonReject } from './json.ts';
+import { readJsonArray, readNdjson, type JsonReject } from './json.ts';
 import type { DropFile, FileFormat } from './drop.ts';
 
 /** A file read into `table`, ready to be cleaned. */
@@ -130,8 +130,14 @@ async function readCsv(
     -- A short line is reported once per missing column: keep one report per line.
     qualify row_number() over (partition by line order by column_idx) = 1`);
   const [{ rejects }] = await queryRows<{ rejects: number }>(connection, `select count(*)::INTEGER as rejects from ${ident(rejectsTable)}`) as [{ rejects: number }];
-  const notes = header.cells.flatMap((cell, i) =>
-    header.columns[i] ? [] : [`column "${cell}" (position ${i + 1}) is not a ${dataset.name} column and was ignored`]);
+  const names = headerNames(dataset);
+  const notes = header.cells.flatMap((cell, i) => {
+    if (header.columns[i]) return [];
+    const repeats = headerColumn(names, cell);
+    return [repeats
+      ? `column "${cell}" (position ${i + 1}) repeats the ${repeats} column; only the first one is read`
+      : `column "${cell}" (position ${i + 1}) is not one of the ${dataset.name} columns and was ignored`];
+  });
   let fromSql = `${ident(table)} r`;
   let lineSql = `(${linesAbove} + r.rowid + 1)`;
   if (rejects > 0) {
@@ -190,26 +196,42 @@ async function readJson(
   const parsed = format === 'json' ? readJsonArray(text) : readNdjson(text);
   if ('error' in parsed) return { ok: false, error: parsed.error };
   const names = headerNames(dataset);
-  const keys = new Map<string, string>(); // key in the file → dataset column
+  // Each field name in the file → the dataset column it names. Records may spell a column
+  // differently (canonical name in one, Persian label in another): all spellings are read.
+  const keys = new Map<string, string>();
   const ignored = new Set<string>();
   for (const record of parsed.records) {
     for (const k of Object.keys(record.values)) {
       if (keys.has(k) || ignored.has(k)) continue;
       const column = headerColumn(names, k);
-      if (column && ![...keys.values()].includes(column)) keys.set(k, column);
+      if (column) keys.set(k, column);
       else ignored.add(k);
     }
   }
-  const present = [...keys.values()];
+  const present = [...new Set(keys.values())];
   if (parsed.records.length > 0) {
     const missing = requiredMissing(dataset, present);
     if (missing.length > 0) return { ok: false, error: `its records have no field for ${missing.join(', ')}; found: ${[...keys.keys(), ...ignored].join(', ')}` };
   }
+  const rows: string[][] = [];
+  const rejects = [...parsed.rejects];
+  for (const record of parsed.records) {
+    const values = new Map<string, string>();
+    let conflict: string | undefined;
+    for (const [k, v] of Object.entries(record.values)) {
+      const column = keys.get(k);
+      if (!column || v === null || v === '') continue;
+      const earlier = values.get(column);
+      if (earlier !== undefined && earlier !== v) conflict ??= `the fields of this record give ${column} twice with different values ("${earlier}" and "${v}")`;
+      values.set(column, earlier ?? v);
+    }
+    const raw = JSON.stringify(record.values);
+    if (conflict) rejects.push({ line: record.line, raw, problem: conflict });
+    else if (values.size === 0) {
+      rejects.push({ line: record.line, raw, problem: `the record has none of the ${dataset.name} fields (it has: ${Object.keys(record.values).join(', ') || 'no fields'})` });
+    } else rows.push([...present.map((c) => values.get(c) ?? ''), String(record.line)]);
+  }
   const csvPath = join(tmpDir, `${key}.json.csv`);
-  const rows = parsed.records.map((record: JsonRecord) => [
-    ...[...keys.keys()].map((k) => record.values[k] ?? ''),
-    String(record.line),
-  ]);
   writeFileSync(csvPath, Papa.unparse({ fields: [...present, '__line'], data: rows }, { newline: '\n' }));
   const table = `raw_${key}`;
   const columns = [...present, '__line'].map((c) => `${literal(c)}: 'VARCHAR'`).join(', ');
@@ -217,10 +239,10 @@ async function readJson(
     create or replace temp table ${ident(table)} as
     select * from read_csv(${literal(csvPath)}, header = true, columns = {${columns}}, delim = ',', quote = '"', escape = '"',
       auto_detect = false, comment = '', max_line_size = 100000000)`);
-  for (const reject of parsed.rejects as JsonReject[]) {
+  for (const reject of rejects as JsonReject[]) {
     await connection.run(`insert into ${ident(rejectsTable)} values ($line, $raw, $problem)`, reject as never);
   }
-  const notes = [...ignored].map((k) => `field "${k}" is not a ${dataset.name} column and was ignored`);
+  const notes = [...ignored].map((k) => `field "${k}" is not one of the ${dataset.name} columns and was ignored`);
   return {
     ok: true,
     raw: { file, dataset, table, columns: present, encoding, format, fromSql: `${ident(table)} r`, lineSql: 'cast(r.__line as BIGINT)', rejectsTable, notes },

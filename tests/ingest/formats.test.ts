@@ -50,3 +50,22 @@ describe('every format and encoding of CONTRACT §1 loads the same rows', () => 
     expect(summary.files.reduce((n, f) => n + f.rowsDuplicate, 0)).toBe(18);
   });
 });
+
+describe('JSON records that spell their fields differently', () => {
+  it('reads every spelling, and quarantines a record that gives a column twice or gives none', async () => {
+    const db = tempWarehouse();
+    const summary = await load(['tests/fixtures/json-spellings'], db);
+    expect(summary.files.map((f) => [f.rowsRead, f.rowsLoaded, f.rowsQuarantined, f.warnings])).toEqual([[4, 2, 2, 1]]);
+    expect(await rows(db, `select notification_id, year::INTEGER as year, amount::VARCHAR as amount, source_line::INTEGER as line from allocations order by 1`)).toEqual([
+      { notification_id: 'J-1', year: 1394, amount: '100.000000', line: 2 },
+      { notification_id: 'J-2', year: 1394, amount: '200.000000', line: 3 },
+    ]);
+    expect(await rows(db, `select message from quarantine order by source_line`)).toEqual([
+      { message: 'json-spellings/allocations.json line 4: the fields of this record give year twice with different values ("1394" and "1395")' },
+      { message: 'json-spellings/allocations.json line 5: the record has none of the allocations fields (it has: comment)' },
+    ]);
+    expect(await rows(db, `select message from dq_warnings`)).toEqual([
+      { message: 'json-spellings/allocations.json: field "comment" is not one of the allocations columns and was ignored' },
+    ]);
+  });
+});
