@@ -3,12 +3,20 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 
 export class WarehouseBusyError extends Error {}
 
-function isRunning(pid: number): boolean {
+/**
+ * Whether `pid` is still a pipeline run: alive, and (where /proc tells) a Node.js process. A lock
+ * left by a killed run whose process id was later reused by another program is stale.
+ */
+function isPipelineRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    return /node|tsx/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return true; // no /proc here: trust that the process is alive
   }
 }
 
@@ -29,7 +37,7 @@ export function acquireLock(warehousePath: string): () => void {
       } catch {
         // A lock file cut short by a crash: treat it as stale.
       }
-      if (holder.pid && holder.pid !== process.pid && isRunning(holder.pid)) {
+      if (holder.pid && holder.pid !== process.pid && isPipelineRunning(holder.pid)) {
         throw new WarehouseBusyError(
           `another pipeline run (process ${holder.pid}, started ${holder.started}) is loading ${warehousePath}; wait for it to finish and run again`,
         );

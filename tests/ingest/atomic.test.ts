@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { load, rows, tempWarehouse } from '../helpers.ts';
 
@@ -56,6 +57,20 @@ describe('a run is all or nothing (CONTRACT §4)', () => {
       );
     } finally {
       await killed(child);
+    }
+  });
+});
+
+describe('a lock left behind', () => {
+  it('is cleared when its process id now belongs to another program', async () => {
+    const db = tempWarehouse();
+    const other = spawn('sleep', ['30']); // alive, but not a pipeline run
+    try {
+      writeFileSync(`${db}.lock`, JSON.stringify({ pid: other.pid, started: '2026-01-01T00:00:00.000Z' }));
+      const summary = await load([Q1], db);
+      expect(summary.loadId).toBe(1);
+    } finally {
+      other.kill();
     }
   });
 });
