@@ -67,7 +67,7 @@ async function buildValueMaps(
     .filter(({ schema }) => NUMERIC.has(columnMeta(schema).kind) === numeric);
   const distinct = columns.map(({ name, schema }, i) => {
     const col = `r.${ident(name)}`;
-    return `select distinct ${i} as i, ${col} as v from ${ident(raw.table)} r where ${col} is not null and ${needsCleaning(columnMeta(schema), col, unit)}`;
+    return `select distinct ${i} as i, ${col} as v from ${ident(raw.table)} r where ${col} is not null and ${needsCleaning(columnMeta(schema), col, raw.columnUnits[name] ?? unit)}`;
   });
   const values = distinct.length === 0 ? [] : await queryRows<{ i: number; v: string }>(connection, distinct.join(' union all '));
   const maps = new Map<string, string>();
@@ -184,7 +184,7 @@ async function createCleanTable(
       if (kind === 'date') missing.push(`NULL::VARCHAR as ${ident(`${name}_jalali`)}`);
       continue;
     }
-    pieces.push(columnSql(name, schema, maps.get(name), file.unit));
+    pieces.push(columnSql(name, schema, maps.get(name), raw.columnUnits[name] ?? file.unit));
   }
   const fundingDefault = 'funding_source' in dataset.schema.shape && 'program' in dataset.schema.shape;
   if (fundingDefault) {

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { columnMeta } from '../schema/columns.ts';
 import type { DatasetDefinition } from '../schema/datasets.ts';
 import { matchKey } from '../text.ts';
+import type { Unit } from './drop.ts';
 
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
 
@@ -20,6 +21,21 @@ export function headerNames(dataset: DatasetDefinition): Map<string, string> {
     }
   }
   return names;
+}
+
+const UNIT_WORDS: Record<string, Unit> = Object.fromEntries(
+  ([
+    ['ریال', 'rial'], ['rial', 'rial'], ['rials', 'rial'],
+    ['تومان', 'toman'], ['toman', 'toman'], ['tomans', 'toman'],
+    ['میلیون ریال', 'million_rial'], ['million rial', 'million_rial'], ['million rials', 'million_rial'],
+    ['میلیارد ریال', 'billion_rial'], ['billion rial', 'billion_rial'], ['billion rials', 'billion_rial'],
+  ] as const).map(([word, unit]) => [matchKey(word), unit]),
+);
+
+/** The money unit a header cell states in brackets, e.g. `مبلغ (ریال)` → rial, or undefined. */
+export function unitFromHeader(cell: string): Unit | undefined {
+  const bracketed = /[([]([^)\]]*)[)\]]\s*$/.exec(cell);
+  return bracketed ? UNIT_WORDS[matchKey(bracketed[1]!)] : undefined;
 }
 
 /** The dataset column a header cell names (units in brackets are ignored), or undefined. */

@@ -15,9 +15,9 @@ import { columnMeta } from '../schema/columns.ts';
 import { DATASETS, type DatasetDefinition } from '../schema/datasets.ts';
 import { ident, literal, queryRows } from '../db.ts';
 import { decode, detectEncoding, readHead, transcodeToUtf8, type Encoding } from './encoding.ts';
-import { findHeader, headerColumn, headerNames } from './header.ts';
+import { findHeader, headerColumn, headerNames, unitFromHeader } from './header.ts';
 import { readJsonArray, readNdjson, type JsonReject } from './json.ts';
-import type { DropFile, FileFormat } from './drop.ts';
+import type { DropFile, FileFormat, Unit } from './drop.ts';
 
 /** A file read into `table`, ready to be cleaned. */
 export interface RawFile {
@@ -36,6 +36,21 @@ export interface RawFile {
   rejectsTable: string;
   /** Things worth a warning that do not stop the file (e.g. columns not in the dataset). */
   notes: string[];
+  /** Money columns whose header states a unit of its own, e.g. `مبلغ (ریال)`. */
+  columnUnits: Record<string, Unit>;
+}
+
+/** The units stated by the headers of money columns, with a note for each that overrides the file's unit. */
+function statedUnits(dataset: DatasetDefinition, headers: [string, string | undefined][], fileUnit: Unit, notes: string[]): Record<string, Unit> {
+  const units: Record<string, Unit> = {};
+  for (const [cell, column] of headers) {
+    if (!column || units[column] || columnMeta(dataset.schema.shape[column] as z.ZodType).kind !== 'money') continue;
+    const unit = unitFromHeader(cell);
+    if (!unit) continue;
+    units[column] = unit;
+    if (unit !== fileUnit) notes.push(`column "${cell}" states its unit: its figures are read in ${unit}, not ${fileUnit}`);
+  }
+  return units;
 }
 
 export type ReadResult = { ok: true; raw: RawFile } | { ok: false; error: string };
@@ -121,7 +136,13 @@ async function readCsv(
       case error_type
         when 'MISSING COLUMNS' then 'the line has ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ' values where the header has ${header.cells.length} columns'
         when 'TOO MANY COLUMNS' then 'the line has ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ' values where the header has ${header.cells.length} columns'
-        when 'UNQUOTED VALUE' then 'a quote (") opened on this line is never closed properly, so the line (and any lines it ran into) cannot be split into columns'
+        when 'UNQUOTED VALUE' then case
+          when len(string_split(rtrim(csv_line, chr(13) || chr(10)), chr(10))) > 1
+          then 'a quote (") opened on this line is never closed properly, so this line and the '
+               || (len(string_split(rtrim(csv_line, chr(13) || chr(10)), chr(10))) - 1)
+               || case when len(string_split(rtrim(csv_line, chr(13) || chr(10)), chr(10))) = 2 then ' line' else ' lines' end
+               || ' after it, which it ran into, cannot be split into columns'
+          else 'a quote (") opened on this line is never closed properly, so the line cannot be split into columns' end
         when 'INVALID ENCODING' then 'the line holds bytes that are not valid text in ${encoding}'
         when 'LINE SIZE OVER MAXIMUM' then 'the line is longer than 10 MB'
         else error_message
@@ -153,7 +174,8 @@ async function readCsv(
     fromSql = `${ident(table)} r asof left join ${ident(`${table}_shift`)} shift on r.rowid >= shift.threshold`;
     lineSql = `(${linesAbove} + r.rowid + 1 + coalesce(shift.before, 0))`;
   }
-  return { ok: true, raw: { file, dataset, table, columns: present, encoding, format: 'csv', fromSql, lineSql, rejectsTable, notes } };
+  const columnUnits = statedUnits(dataset, header.cells.map((cell, i) => [cell, header.columns[i]]), file.unit, notes);
+  return { ok: true, raw: { file, dataset, table, columns: present, encoding, format: 'csv', fromSql, lineSql, rejectsTable, notes, columnUnits } };
 }
 
 /**
@@ -243,8 +265,9 @@ async function readJson(
     await connection.run(`insert into ${ident(rejectsTable)} values ($line, $raw, $problem)`, reject as never);
   }
   const notes = [...ignored].map((k) => `field "${k}" is not one of the ${dataset.name} columns and was ignored`);
+  const columnUnits = statedUnits(dataset, [...keys.entries()], file.unit, notes);
   return {
     ok: true,
-    raw: { file, dataset, table, columns: present, encoding, format, fromSql: `${ident(table)} r`, lineSql: 'cast(r.__line as BIGINT)', rejectsTable, notes },
+    raw: { file, dataset, table, columns: present, encoding, format, fromSql: `${ident(table)} r`, lineSql: 'cast(r.__line as BIGINT)', rejectsTable, notes, columnUnits },
   };
 }

@@ -16,7 +16,7 @@ describe('bad input gets a clear message and nothing is lost (CONTRACT §4)', ()
       db, `select source_line, column_name, column_label, found, message from quarantine order by source_file, source_line`);
     expect(quarantined.map((q) => q.message)).toEqual([
       'bad/absorption_bank.csv line 3: the line has 5 values where the header has 9 columns',
-      'bad/absorption_bank.csv line 4: a quote (") opened on this line is never closed properly, so the line (and any lines it ran into) cannot be split into columns',
+      'bad/absorption_bank.csv line 4: a quote (") opened on this line is never closed properly, so this line and the 1 line after it, which it ran into, cannot be split into columns',
       'bad/allocations.csv line 3: column quarter (فصل ابلاغ): found "5", expected a whole number from 1 to 4',
       'bad/allocations.csv line 4: column bank (بانک عامل): found "بانک کشاورز", expected a known bank (code or name from data/reference/banks.csv); nearest known: بانک کشاورزی، بانک تجارت، بانک رفاه کارگران',
       'bad/allocations.csv line 5: column amount (مبلغ): found nothing, expected an amount greater than 0 (at most 999,999,999,999.999999 million rials)',

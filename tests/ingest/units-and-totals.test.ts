@@ -61,3 +61,17 @@ describe('Excel-style files (CONTRACT §1)', () => {
     ]);
   });
 });
+
+describe('a unit stated in a header', () => {
+  it('is how that column is read, with a note when it differs from the file\'s unit', async () => {
+    const db = tempWarehouse();
+    await load(['tests/fixtures/header-units'], db);
+    expect(await rows(db, `select amount::VARCHAR as amount from allocations`)).toEqual([{ amount: '5000.000000' }]);
+    expect(await rows(db, `select referred_amount::VARCHAR as referred, disbursed_amount::VARCHAR as disbursed from absorption`))
+      .toEqual([{ referred: '12500.000000', disbursed: '7000.000000' }]);
+    expect(await rows(db, `select message from dq_warnings order by message`)).toEqual([
+      { message: 'header-units/absorption_keshavarzi.csv: column "referred_amount (toman)" states its unit: its figures are read in toman, not million_rial' },
+      { message: 'header-units/allocations.csv: column "مبلغ (ریال)" states its unit: its figures are read in rial, not million_rial' },
+    ]);
+  });
+});
