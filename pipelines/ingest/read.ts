@@ -181,10 +181,10 @@ async function readCsv(
 /**
  * DuckDB skips blank lines, which would shift every later line number. Where a file has blank
  * lines outside quoted cells, a copy is read instead in which each is a row of empty cells
- * (counted as blank, not lost). Files over 512 MB are read as they are.
+ * (counted as blank, not lost). Files over 256 MB (machine exports, not hand-kept sheets) are read as they are.
  */
 async function keepBlankLines(path: string, copy: string, delimiter: string, columns: number): Promise<string> {
-  if (statSync(path).size > 512 * 2 ** 20) return path;
+  if (statSync(path).size > 256 * 2 ** 20) return path;
   const bytes = await readFileAsync(path);
   if (bytes.indexOf('\n\n') < 0 && bytes.indexOf('\n\r\n') < 0) return path;
   const filler = Buffer.from(delimiter.repeat(Math.max(columns - 1, 1)));
