@@ -109,7 +109,9 @@ function columnSql(name: string, schema: z.ZodType, map: string | undefined, uni
   const isIdentity = map === IDENTITY;
   if (isIdentity) map = undefined;
   const m = map ? `m_${name}` : undefined;
-  const mapped = (field: string) => (m ? `${m}.${field}` : 'NULL');
+  // Map fields are VARCHAR; without a map they are a VARCHAR NULL, so that every column keeps its
+  // warehouse type even when it is empty throughout the file.
+  const mapped = (field: string) => (m ? `${m}.${field}` : 'NULL::VARCHAR');
   const q = (prefix: string) => ident(`${prefix}:${name}`);
   const typed: string[] = [`${col} as ${q('raw')}`];
   if (m) typed.push(`${m}.problem as ${q('mp')}`, `(${m}.raw is not null and ${m}.clean is null and ${m}.problem is null) as ${q('me')}`);
@@ -147,13 +149,12 @@ function columnSql(name: string, schema: z.ZodType, map: string | undefined, uni
       break;
     case 'date':
       value = `cast(${mapped('iso')} as DATE)`;
-      typed.push(`cast(${mapped('clean')} as VARCHAR) as ${ident(`${name}_jalali`)}`);
+      typed.push(`${mapped('clean')} as ${ident(`${name}_jalali`)}`);
       break;
     default:
       value = mapped('clean');
   }
-  // Every value carries its warehouse type, even when it is NULL throughout the file.
-  typed.unshift(`cast(${value} as ${SQL_TYPE[meta.kind]}) as ${ident(name)}`);
+  typed.unshift(`${value} as ${ident(name)}`);
   const required = !schema.isOptional();
   const label = `'column ${name} (${meta.label.replace(/'/g, "''")}): '`;
   const expected = meta.expected.replace(/'/g, "''");
