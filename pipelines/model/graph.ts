@@ -73,8 +73,18 @@ export function stripCommentsAndStrings(sql: string): string {
       i = end === -1 ? sql.length : end;
       out += ' ';
     } else if (c === '/' && next === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end === -1 ? sql.length : end + 2;
+      // Block comments nest: /* a /* b */ c */ is one comment.
+      let depth = 1;
+      i += 2;
+      while (i < sql.length && depth > 0) {
+        if (sql[i] === '/' && sql[i + 1] === '*') {
+          depth++;
+          i += 2;
+        } else if (sql[i] === '*' && sql[i + 1] === '/') {
+          depth--;
+          i += 2;
+        } else i++;
+      }
       out += ' ';
     } else if (c === "'") {
       // '' inside a literal is an escaped quote; E'…' strings also allow \'.
@@ -89,8 +99,9 @@ export function stripCommentsAndStrings(sql: string): string {
       i++;
       out += "''";
     } else if (c === '$' && /[A-Za-z_$]/.test(next ?? '') && !/\w/.test(sql[i - 1] ?? '')) {
-      // A dollar-quoted string $tag$…$tag$ (a `$name` parameter has no closing `$`).
-      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i))?.[0];
+      // A dollar-quoted string $tag$…$tag$, the tag an identifier (letters, digits after the
+      // first, underscores: $q1$) or empty (a `$name` parameter has no closing `$`).
+      const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i))?.[0];
       const end = tag ? sql.indexOf(tag, i + tag.length) : -1;
       if (tag && end !== -1) {
         i = end + tag.length;

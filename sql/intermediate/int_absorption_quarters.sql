@@ -1,7 +1,9 @@
 -- Every reporting key in every quarter it should be seen in, with its cumulative allocation and its
 -- report (if any). The grid is what makes a missing report visible: a key appears from the first
--- quarter it was notified or reported up to the latest quarter of that year with any report (or
--- its last notification, if later), and a quarter it did not report stays NULL, never 0.
+-- quarter it was notified or reported up to the latest quarter of that year with any notification
+-- or any report, and a quarter it did not report stays NULL, never 0. Every allocated key is so
+-- present in every quarter of the year from its first notification on, and a rollup of
+-- allocated_amount is the sum of the year's notifications up to the quarter.
 with allocations as (
     select * from stg_allocations
 ),
@@ -16,14 +18,20 @@ notified as (
         year, quarter, program, funding_source, bank, agency, county,
         sum(allocated_amount) as notified_amount,
         sum(jobs_target) as notified_jobs_target,
+        count(*) - count(jobs_target) as notified_jobs_target_unknown_count,
         count(*) as notification_count
     from allocations
     group by all
 ),
 
-latest_reported_quarter as (
+latest_quarter as (
+    -- The year's last quarter with any notification or any report (of any key).
     select year, max(quarter) as latest_quarter
-    from reports
+    from (
+        select year, quarter from notified
+        union all
+        select year, quarter from reports
+    )
     group by year
 ),
 
@@ -31,7 +39,6 @@ key_span as (
     select
         year, program, funding_source, bank, agency, county,
         min(quarter) as first_quarter,
-        max(quarter) as last_quarter,
         bool_or(is_notification) as is_allocated_key
     from (
         select year, quarter, program, funding_source, bank, agency, county, true as is_notification from notified
@@ -45,9 +52,9 @@ key_quarters as (
     select
         k.year, q.quarter, k.program, k.funding_source, k.bank, k.agency, k.county, k.is_allocated_key
     from key_span k
-    left join latest_reported_quarter l on l.year = k.year
+    join latest_quarter l on l.year = k.year
     cross join (select unnest(range(1, 5)) as quarter) q
-    where q.quarter between k.first_quarter and greatest(k.last_quarter, coalesce(l.latest_quarter, 0))
+    where q.quarter between k.first_quarter and l.latest_quarter
 ),
 
 joined as (
@@ -56,6 +63,7 @@ joined as (
         g.*,
         n.notified_amount,
         n.notified_jobs_target,
+        n.notified_jobs_target_unknown_count,
         coalesce(n.notification_count, 0) as notification_count,
         r.referred_count, r.referred_amount,
         r.approved_count, r.approved_amount,
@@ -87,7 +95,11 @@ cumulated as (
         case when is_allocated_key then
             sum(coalesce(notified_amount, 0)) over key_year
         end as allocated_amount,
-        cast(sum(notified_jobs_target) over key_year as bigint) as jobs_target,
+        -- Unknown (NULL) once any notification up to the quarter gives no jobs target: a sum
+        -- that silently counted it as 0 would understate the promise.
+        case when coalesce(sum(notified_jobs_target_unknown_count) over key_year, 0) = 0
+            then cast(sum(notified_jobs_target) over key_year as bigint)
+        end as jobs_target,
         -- The grid is dense, so the previous row is the previous quarter.
         lag(disbursed_amount) over key_year as previous_disbursed_amount,
         bool_or(is_reported and agency is null) over (partition by year, quarter, program, funding_source) as has_bank_report

@@ -29,6 +29,9 @@ by_payout_date as (
         count(*) filter (where status in ('referred', 'approved', 'contracted')) as pending_count,
         sum(approved_amount) as approved_amount,
         sum(disbursed_amount) as disbursed_amount,
+        -- Applications that reached the stage but give no amount for it: their sum is unknown.
+        count(*) filter (where is_approved and approved_amount is null) as approved_unknown_count,
+        count(*) filter (where is_disbursed and disbursed_amount is null) as disbursed_unknown_count,
         sum(jobs_committed) filter (where is_disbursed) as disbursed_jobs_committed
     from applications
     group by all
@@ -59,9 +62,10 @@ summed as (
         cast(sum(rejected_count) as bigint) as rejected_count,
         cast(sum(withdrawn_count) as bigint) as withdrawn_count,
         cast(sum(pending_count) as bigint) as pending_count,
-        -- 0, not NULL, when none was approved or paid: the applications list is complete.
-        coalesce(sum(approved_amount), 0) as approved_amount,
-        coalesce(sum(disbursed_amount), 0) as disbursed_amount,
+        -- 0, not NULL, when none was approved or paid: the applications list is complete. NULL
+        -- (unknown) when an application approved or paid gives no amount for it.
+        case when sum(approved_unknown_count) = 0 then coalesce(sum(approved_amount), 0) end as approved_amount,
+        case when sum(disbursed_unknown_count) = 0 then coalesce(sum(disbursed_amount), 0) end as disbursed_amount,
         cast(coalesce(sum(disbursed_jobs_committed), 0) as bigint) as disbursed_jobs_committed
     from dated
     group by year, quarter, program, bank, disbursed_year, disbursed_quarter

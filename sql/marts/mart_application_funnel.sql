@@ -23,8 +23,9 @@ counted as (
         cast(sum(withdrawn_count) as bigint) as withdrawn_count,
         cast(sum(pending_count) as bigint) as pending_count,
         sum(requested_amount) as referred_amount,
-        sum(approved_amount) as approved_amount,
-        sum(disbursed_amount) as disbursed_amount
+        -- Unknown when any part is (an approved or paid application with no amount).
+        case when count(approved_amount) = count(*) then sum(approved_amount) end as approved_amount,
+        case when count(disbursed_amount) = count(*) then sum(disbursed_amount) end as disbursed_amount
     from application_quarters
     group by all
 ),

@@ -36,7 +36,10 @@ project_totals as (
 ),
 
 facility_jobs as (
-    select p.axis, cast(sum(y.jobs_committed) as bigint) as facility_jobs_committed
+    -- Unknown when any key's latest report of a year gives no jobs; how many do not, beside it.
+    select p.axis,
+        case when count(y.jobs_committed) = count(*) then cast(sum(y.jobs_committed) as bigint) end as facility_jobs_committed,
+        count(*) - count(y.jobs_committed) as facility_jobs_unknown_count
     from year_end y
     join programs p on p.program = y.program
     where y.is_in_totals
@@ -72,7 +75,8 @@ final as (
             then cast(t.investment_amount / t.new_jobs as decimal(18, 6))
         end as investment_per_new_job_amount,
         f.facility_jobs_committed,
-        a.application_jobs_committed
+        a.application_jobs_committed,
+        coalesce(f.facility_jobs_unknown_count, 0) as facility_jobs_unknown_count
     from axis_codes k
     left join axes x on x.axis = k.axis
     left join project_totals t on t.axis = k.axis

@@ -29,14 +29,20 @@ projects as (
 ),
 
 allocation_targets as (
-    select a.year, p.axis, cast(sum(a.jobs_target) as bigint) as allocation_jobs_target
+    -- Unknown when any notification gives no jobs target; how many do not, beside it.
+    select a.year, p.axis,
+        case when count(a.jobs_target) = count(*) then cast(sum(a.jobs_target) as bigint) end as allocation_jobs_target,
+        count(*) - count(a.jobs_target) as allocation_target_unknown_count
     from allocations a
     join programs p on p.program = a.program
     group by all
 ),
 
 facility_jobs as (
-    select y.year, p.axis, cast(sum(y.jobs_committed) as bigint) as facility_jobs_committed
+    -- Unknown when any key's latest report gives no jobs; how many do not, beside it.
+    select y.year, p.axis,
+        case when count(y.jobs_committed) = count(*) then cast(sum(y.jobs_committed) as bigint) end as facility_jobs_committed,
+        count(*) - count(y.jobs_committed) as facility_jobs_unknown_count
     from year_end y
     join programs p on p.program = y.program
     where y.is_in_totals
@@ -78,7 +84,9 @@ final as (
         coalesce(p.project_count, 0) as project_count,
         coalesce(p.project_new_jobs, 0) as project_new_jobs,
         cast(f.facility_jobs_committed as double) / nullif(t.allocation_jobs_target, 0) as allocation_target_rate,
-        cast(f.facility_jobs_committed as double) / nullif(p.project_new_jobs, 0) as project_target_rate
+        cast(f.facility_jobs_committed as double) / nullif(p.project_new_jobs, 0) as project_target_rate,
+        coalesce(t.allocation_target_unknown_count, 0) as allocation_target_unknown_count,
+        coalesce(f.facility_jobs_unknown_count, 0) as facility_jobs_unknown_count
     from years y
     cross join axis_codes x
     left join allocation_targets t on t.year = y.year and t.axis = x.axis

@@ -36,7 +36,14 @@ measured as (
         allocated_amount - disbursed_amount as absorption_gap,
         case when allocated_amount > 0
             then cast(disbursed_amount as double) / cast(allocated_amount as double)
-        end as absorption_rate
+        end as absorption_rate,
+        -- The rate exactly, for ranking: floor(disbursed ÷ allocated × 10^15) in integer
+        -- arithmetic on millionths of a million rials (the amounts' scale), so equal ratios such
+        -- as 0.3 / 0.9 and 1.1 / 3.3 tie, which their DOUBLE quotients do not.
+        case when allocated_amount > 0
+            then cast(disbursed_amount * 1000000 as hugeint) * cast(1000000000000000 as hugeint)
+                // cast(allocated_amount * 1000000 as hugeint)
+        end as rate_rank_key
     from by_code
 ),
 
@@ -46,8 +53,8 @@ ranked as (
         case when absorption_gap is not null then
             rank() over (partition by year, quarter, dimension, absorption_gap is null order by absorption_gap desc)
         end as gap_rank,
-        case when absorption_rate is not null then
-            rank() over (partition by year, quarter, dimension, absorption_rate is null order by absorption_rate desc)
+        case when rate_rank_key is not null then
+            rank() over (partition by year, quarter, dimension, rate_rank_key is null order by rate_rank_key desc)
         end as rate_rank,
         count(absorption_gap) over (partition by year, quarter, dimension) as ranked_count
     from measured

@@ -1,6 +1,6 @@
 -- National Development Fund lines and how much of them has been lent (CONTRACT §6).
 -- A bank's lines for one programme form a pool; what the bank disbursed for that programme since
--- the pool's first deposit (from the reports counted in totals) is set against the lines in
+-- the pool's first deposit (each key's latest report of each year, counted in totals) is set against the lines in
 -- deposit order, first in first used, each line taking at most its resources. So idle_amount =
 -- resources_amount − disbursed_amount is never below 0, and money lent beyond every line's
 -- resources shows in pool_disbursed_amount > pool_resources_amount. NULL when the bank has not
@@ -13,12 +13,8 @@ key_quarters as (
     select * from int_absorption_quarters
 ),
 
-pool_cumulative as (
-    -- The bank's cumulative disbursement of the programme, per quarter it reported.
-    select year, quarter, program, bank, sum(disbursed_amount) as disbursed_amount
-    from key_quarters
-    where is_in_totals and bank is not null
-    group by all
+year_end as (
+    select * from int_absorption_year_end
 ),
 
 pool_start as (
@@ -27,27 +23,54 @@ pool_start as (
     group by all
 ),
 
+key_years as (
+    -- Each key's latest report of each year (reports are cumulative, so a key that reported in
+    -- Q2 and not in Q3 still counts with its Q2 figure), from the reports counted in totals, in
+    -- the years from the pool's first deposit on.
+    select y.year, y.program, y.bank, y.funding_source, y.agency, y.county,
+        y.year * 4 + y.as_of_quarter - 1 as as_of_period,
+        y.disbursed_amount,
+        s.first_period
+    from year_end y
+    join pool_start s on s.program = y.program and s.bank = y.bank
+    where y.is_in_totals and y.year >= s.first_period // 4
+),
+
+before_deposit as (
+    -- In the deposit year, each key's latest report before the deposit quarter.
+    select k.year, k.program, k.bank, k.funding_source, k.agency, k.county,
+        arg_max(q.disbursed_amount, q.quarter) as before_deposit_amount
+    from key_years k
+    join key_quarters q
+        on q.year = k.year and q.program = k.program and q.bank = k.bank
+        and q.funding_source is not distinct from k.funding_source
+        and q.agency is not distinct from k.agency
+        and q.county is not distinct from k.county
+    where q.is_reported and q.year * 4 + q.quarter - 1 < k.first_period
+    group by all
+),
+
 pool_years as (
-    -- Each year's latest cumulative figure, less (in the deposit year) what was already
-    -- disbursed by the latest report before the deposit quarter. A year whose reports all
-    -- predate the deposit does not count.
+    -- Per pool and year: Σ over keys of (latest figure − figure before the deposit, 0 when none).
+    -- A year whose reports all predate the deposit does not count.
     select
-        c.program, c.bank, c.year,
-        arg_max(c.disbursed_amount, c.quarter) as year_disbursed_amount,
-        coalesce(arg_max(c.disbursed_amount, c.quarter) filter (where c.year * 4 + c.quarter - 1 < s.first_period), 0)
-            as before_deposit_amount,
-        max(c.year * 4 + c.quarter - 1) as last_period
-    from pool_cumulative c
-    join pool_start s on s.program = c.program and s.bank = c.bank
-    where c.year >= s.first_period // 4
-    group by c.program, c.bank, c.year, s.first_period
-    having max(c.year * 4 + c.quarter - 1) >= s.first_period
+        k.program, k.bank, k.year,
+        sum(k.disbursed_amount - coalesce(b.before_deposit_amount, 0)) as year_disbursed_amount,
+        max(k.as_of_period) as last_period
+    from key_years k
+    left join before_deposit b
+        on b.year = k.year and b.program = k.program and b.bank = k.bank
+        and b.funding_source is not distinct from k.funding_source
+        and b.agency is not distinct from k.agency
+        and b.county is not distinct from k.county
+    group by k.program, k.bank, k.year, k.first_period
+    having max(k.as_of_period) >= k.first_period
 ),
 
 pool_disbursed as (
     select
         program, bank,
-        sum(year_disbursed_amount - before_deposit_amount) as pool_disbursed_amount,
+        sum(year_disbursed_amount) as pool_disbursed_amount,
         max(last_period) as as_of_period
     from pool_years
     group by all

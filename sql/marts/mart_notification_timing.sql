@@ -3,8 +3,9 @@
 -- the quarter-4 row is the share of the year's allocation notified in its last quarter.
 -- Absorption by notification quarter: each allocated key's disbursement at its latest report of
 -- the year is shared among the key's notifications made up to that report, pro rata to their
--- amounts; notifications made after a key's latest report (or to a key with no report) count as
--- unreported_allocated_amount and stay out of the rate.
+-- amounts, exactly (to the rial; the key's last such notification takes the remainder, so the
+-- shares add up to the key's disbursed amount); notifications made after a key's latest report
+-- (or to a key with no report) count as unreported_allocated_amount and stay out of the rate.
 with allocations as (
     select * from stg_allocations
 ),
@@ -20,13 +21,15 @@ notified as (
     group by all
 ),
 
-attributed as (
+matched as (
+    -- Amounts as integers in millionths of a million rials (one rial: the amounts' scale), so the
+    -- shares below are exact integer arithmetic, never floating point.
     select
         n.*,
         y.as_of_quarter is not null and n.notification_quarter <= y.as_of_quarter as is_reported,
-        case when n.notification_quarter <= y.as_of_quarter and y.allocated_amount > 0
-            then cast(y.disbursed_amount * n.allocated_amount / y.allocated_amount as decimal(38, 6))
-        end as disbursed_amount
+        cast(y.disbursed_amount * 1000000 as hugeint) as key_disbursed_units,
+        cast(y.allocated_amount * 1000000 as hugeint) as key_allocated_units,
+        cast(n.allocated_amount * 1000000 as hugeint) as allocated_units
     from notified n
     left join year_end y
         on y.year = n.year and y.program = n.program
@@ -34,6 +37,32 @@ attributed as (
         and y.bank is not distinct from n.bank
         and y.agency is not distinct from n.agency
         and y.county is not distinct from n.county
+),
+
+shared as (
+    -- Each reported notification's pro-rata share, rounded to the rial (half up) ...
+    select
+        *,
+        case when is_reported and key_allocated_units > 0
+            then (2 * key_disbursed_units * allocated_units + key_allocated_units) // (2 * key_allocated_units)
+        end as rounded_units,
+        notification_quarter = max(notification_quarter) filter (where is_reported) over key_year as is_key_last
+    from matched
+    window key_year as (partition by year, program, funding_source, bank, agency, county)
+),
+
+attributed as (
+    -- ... and the key's last reported notification takes what is left, so the shares add up to
+    -- the key's disbursed amount exactly.
+    select
+        year, notification_quarter, program, funding_source, bank, agency, county, allocated_amount, is_reported,
+        cast(cast(
+            case when is_key_last
+                then key_disbursed_units - coalesce(sum(rounded_units) filter (where not is_key_last) over key_year, 0)
+                else rounded_units
+            end as decimal(38, 6)) * 0.000001 as decimal(38, 6)) as disbursed_amount
+    from shared
+    window key_year as (partition by year, program, funding_source, bank, agency, county)
 ),
 
 by_program as (

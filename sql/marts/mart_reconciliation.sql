@@ -22,7 +22,8 @@ referred_flow as (
 disbursed_flow as (
     select disbursed_year as year, disbursed_quarter as quarter, program, bank,
         cast(sum(disbursed_count) as bigint) as disbursed_count,
-        sum(disbursed_amount) as disbursed_amount
+        -- Unknown when any paid application gives no amount.
+        case when count(disbursed_amount) = count(*) then sum(disbursed_amount) end as disbursed_amount
     from applications
     where disbursed_count > 0
     group by all
@@ -68,7 +69,10 @@ cumulated as (
         cast(sum(coalesce(rf.referred_count, 0)) over key_year as bigint) as applications_referred_count,
         sum(coalesce(rf.referred_amount, 0)) over key_year as applications_referred_amount,
         cast(sum(coalesce(df.disbursed_count, 0)) over key_year as bigint) as applications_disbursed_count,
-        sum(coalesce(df.disbursed_amount, 0)) over key_year as applications_disbursed_amount
+        -- 0 for a quarter with no payout; unknown from a quarter whose payouts lack an amount on.
+        case when count(df.disbursed_count) over key_year = count(df.disbursed_amount) over key_year
+            then sum(coalesce(df.disbursed_amount, 0)) over key_year
+        end as applications_disbursed_amount
     from grid g
     left join referred_flow rf on rf.year = g.year and rf.quarter = g.quarter and rf.program = g.program and rf.bank = g.bank
     left join disbursed_flow df on df.year = g.year and df.quarter = g.quarter and df.program = g.program and df.bank = g.bank

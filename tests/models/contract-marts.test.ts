@@ -229,18 +229,21 @@ group('mart_jobs_by_axis', () => {
     const columns = [
       'axis', 'axis_name_fa', 'project_count', 'cancelled_project_count', 'new_jobs', 'sustained_jobs', 'investment_amount',
       'facility_amount', 'investment_per_new_job_amount', 'facility_jobs_committed', 'application_jobs_committed',
+      'facility_jobs_unknown_count',
     ];
     expect(await columnsOf('mart_jobs_by_axis')).toEqual(columns);
     const n = null;
     expect(pick(rows, columns)).toEqual([
       // budget_job's Q4 report: 9 jobs; AP-7 disbursed: 1 job. No project gives a facility amount.
-      ['A1', AXIS_NAMES.A1!, 1, 1, 50, 0, '500', n, '10', 9, 1],
-      ['A2', AXIS_NAMES.A2!, 0, 0, 0, 0, '0', '0', n, n, n],
-      ['A3', AXIS_NAMES.A3!, 0, 0, 0, 0, '0', '0', n, n, n],
+      ['A1', AXIS_NAMES.A1!, 1, 1, 50, 0, '500', n, '10', 9, 1, 0],
+      ['A2', AXIS_NAMES.A2!, 0, 0, 0, 0, '0', '0', n, n, n, 0],
+      ['A3', AXIS_NAMES.A3!, 0, 0, 0, 0, '0', '0', n, n, n, 0],
       // Facility jobs: 6 (1393) + 20 (ndf_rural, Q3) + 3 (the bank's home_business report; the
-      // agency's 4 are the same facilities) = 29; applications: AP-1 and AP-2, 2 + 3.
-      ['A4', AXIS_NAMES.A4!, 2, 0, 100, 70, '1300', '400', '13', 29, 5],
-      ['A5', AXIS_NAMES.A5!, 0, 0, 0, 0, '0', '0', n, n, n],
+      // agency's 4 are the same facilities) + support_bodies' agency report, counted in totals,
+      // which gives no jobs: unknown (it was 29, the unknown counted as 0), one key unknown.
+      // Applications: AP-1 and AP-2, 2 + 3.
+      ['A4', AXIS_NAMES.A4!, 2, 0, 100, 70, '1300', '400', '13', n, 5, 1],
+      ['A5', AXIS_NAMES.A5!, 0, 0, 0, 0, '0', '0', n, n, n, 0],
     ]);
   });
 });

@@ -27,6 +27,14 @@ describe('references', () => {
       from stg_real s join "int_real" i on true`);
     expect([...names].filter((n) => /^(stg|int|mart)_/.test(n)).sort()).toEqual(['int_real', 'stg_quoted', 'stg_real']);
   });
+
+  it('ignore nested block comments and dollar-quoted strings whose tag has digits', () => {
+    const names = referencedNames(`
+      /* outer /* inner int_nested */ still a comment: mart_after_inner */
+      select $q1$ stg_in_q1 $q$ not the end $q1$, $a_2$stg_in_a_2$a_2$ as x, $1
+      from stg_real`);
+    expect([...names].filter((n) => /^(stg|int|mart)_/.test(n)).sort()).toEqual(['stg_real']);
+  });
 });
 
 describe('the run order', () => {
