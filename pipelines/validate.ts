@@ -1,5 +1,5 @@
 /**
- * Validate: cleans a file's raw text columns into typed values in one set-based SQL pass, and
+ * Validate: cleans a file's raw text columns into typed values in set-based SQL passes, and
  * sends every row that breaks a hard rule to the quarantine with a message a planner understands.
  * Values the fast SQL casts cannot take (Persian digits, names, dates) are cleaned in JavaScript
  * once per distinct value and joined back.
@@ -8,7 +8,6 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
 import { columnMeta, numericRange, type ColumnMeta } from './schema/columns.ts';
 import { SQL_TYPE } from './schema/warehouse.ts';
-import type { DatasetDefinition } from './schema/datasets.ts';
 import type { References } from './reference.ts';
 import { ident, literal, queryRows } from './db.ts';
 import { cleanValue } from './ingest/values.ts';
