@@ -160,6 +160,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         summary.ms = Date.now() - t0;
         log(`checked  ${file.name}: ${clean.rowsRead.toLocaleString('en-US')} rows, ${clean.rowsQuarantined} quarantined, ${rate(clean.rowsRead, Date.now() - t1)}`);
         cleanFiles.push(clean);
+        // The raw text is kept only to show quarantined rows as they were written.
+        if (clean.rowsQuarantined === 0) await connection.run(`drop table if exists temp.${ident(raw.table)}`);
       }
     }
     endPhase('read');
