@@ -4,7 +4,7 @@
  * JSON is read in JavaScript, numbers kept as written, and handed over as a UTF-8 CSV.
  * Lines DuckDB cannot parse are kept, with their line and text, for the quarantine.
  */
-import { createReadStream, createWriteStream, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { readFile as readFileAsync, writeFile as writeFileAsync } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -213,7 +213,6 @@ async function readJson(
   connection: DuckDBConnection, file: DropFile, dataset: DatasetDefinition, key: string, tmpDir: string,
   encoding: Encoding, format: FileFormat, rejectsTable: string,
 ): Promise<ReadResult> {
-  const { readFileSync } = await import('node:fs');
   const text = decode(readFileSync(file.path), encoding);
   const parsed = format === 'json' ? readJsonArray(text) : readNdjson(text);
   if ('error' in parsed) return { ok: false, error: parsed.error };
