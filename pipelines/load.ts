@@ -25,14 +25,12 @@ export async function loadDataset(
   const keys = dataset.naturalKey.map(ident).join(', ');
   const name = dataset.name;
   const staged = `staged_${name}`;
-  // The good rows of every file of this run, with lineage and a hash of their values.
+  // The good rows of every file of this run, with their file and line.
   await connection.run(`create or replace temp view ${ident(staged)} as ${files.map((f, i) => `
     select ${quoted}, ${i}::INTEGER as file_index, ${literal(f.raw.file.name)} as source_file, source_line
     from ${ident(f.table)} where problems is null and not is_total`).join(' union all ')}`);
 
   const fileNames = files.map((f) => f.raw.file.name);
-  const fileNameOf = (alias: string) => `list_extract([${fileNames.map((n) => `'${n.replace(/'/g, "''")}'`).join(', ')}], ${alias}.file_index + 1)`;
-  const fileNameSql = fileNameOf('s');
   // Keys given more than once in this run: found by a plain count first (cheap on millions of
   // keys), described only for the few that repeat.
   const repeated = `repeated_${name}`;
@@ -43,7 +41,7 @@ export async function loadDataset(
     )
     select ${dataset.naturalKey.map((k) => `r.${ident(k)}`).join(', ')}, count(*) as copies, count(distinct (${columns.map((c) => `r.${ident(c)}`).join(', ')})) as variants,
            min(file_index * 1e12 + source_line) as first_position,
-           string_agg(${fileNameOf('r')} || ' line ' || source_line, ', ' order by file_index, source_line) as positions
+           string_agg(source_file || ' line ' || source_line, ', ' order by file_index, source_line) as positions
     from ${ident(staged)} r semi join repeated_keys k on ${keyMatch(dataset, 'r', 'k')}
     group by ${dataset.naturalKey.map((k) => `r.${ident(k)}`).join(', ')}`);
   const [{ repeats }] = (await queryRows<{ repeats: number }>(connection, `select count(*)::INTEGER as repeats from ${ident(repeated)}`)) as [{ repeats: number }];
@@ -54,16 +52,16 @@ export async function loadDataset(
     // Rows of one key with different values: none is loaded, each is quarantined naming the others.
     await connection.run(`
       insert into quarantine
-      select $load_id, $dataset, ${fileNameSql}, s.source_line, NULL, NULL, NULL,
-        ${fileNameSql} || ' line ' || s.source_line || ': the natural key (${keyList}) is given ' || d.copies ||
+      select $load_id, $dataset, s.source_file, s.source_line, NULL, NULL, NULL,
+        s.source_file || ' line ' || s.source_line || ': the natural key (${keyList}) is given ' || d.copies ||
           ' times in this run with different values (' || d.positions || '); expected one row per key, so none of them is loaded',
         to_json(s)::VARCHAR
       from ${ident(staged)} s join ${ident(repeated)} d on ${keyMatch(dataset, 's', 'd')}
       where d.variants > 1`, { load_id: loadId, dataset: name });
     await connection.run(`
       insert into dq_warnings
-      select $load_id, $dataset, ${fileNameSql}, s.source_line, 'duplicate_row',
-        ${fileNameSql} || ' line ' || s.source_line || ': an identical copy of an earlier row (' || d.positions || '); loaded once'
+      select $load_id, $dataset, s.source_file, s.source_line, 'duplicate_row',
+        s.source_file || ' line ' || s.source_line || ': an identical copy of an earlier row (' || d.positions || '); loaded once'
       from ${ident(staged)} s join ${ident(repeated)} d on ${keyMatch(dataset, 's', 'd')}
       where d.variants = 1 and s.file_index * 1e12 + s.source_line <> d.first_position`, { load_id: loadId, dataset: name });
     loadable += ` anti join ${ident(repeated)} d on ${keyMatch(dataset, 's', 'd')} and (d.variants > 1 or s.file_index * 1e12 + s.source_line <> d.first_position)`;
@@ -103,17 +101,20 @@ export async function loadDataset(
     c.loaded = Number(row.loaded);
     c.unchanged = Number(row.unchanged);
   }
-  const issues = await queryRows<{ source_file: string; kind: string; n: number }>(connection, `
-    select source_file, 'conflicts' as kind, count(*)::BIGINT as n from quarantine
-      where load_id = $load_id and dataset = $dataset and message like '%given % times in this run with different values%' group by all
-    union all
-    select source_file, 'duplicates', count(*)::BIGINT from dq_warnings
-      where load_id = $load_id and dataset = $dataset and rule = 'duplicate_row' group by all`, { load_id: loadId, dataset: name });
-  for (const row of issues) {
-    const c = counts.get(row.source_file);
-    if (!c) continue;
-    if (row.kind === 'conflicts') c.conflicts = Number(row.n);
-    else { c.duplicates = Number(row.n); c.warnings += Number(row.n); }
+  if (repeats > 0) {
+    // What the repeated keys cost each file: rows quarantined for differing, copies not loaded.
+    const issues = await queryRows<{ source_file: string; conflicts: number; duplicates: number }>(connection, `
+      select s.source_file,
+        count(*) filter (where d.variants > 1)::BIGINT as conflicts,
+        count(*) filter (where d.variants = 1 and s.file_index * 1e12 + s.source_line <> d.first_position)::BIGINT as duplicates
+      from ${ident(staged)} s join ${ident(repeated)} d on ${keyMatch(dataset, 's', 'd')}
+      group by s.source_file`);
+    for (const row of issues) {
+      const c = counts.get(row.source_file)!;
+      c.conflicts = Number(row.conflicts);
+      c.duplicates = Number(row.duplicates);
+      c.warnings += Number(row.duplicates);
+    }
   }
   return counts;
 }
