@@ -14,7 +14,20 @@ export interface RecordCount {
   records: number;
   /** Of those, the records that are empty lines. */
   blank: number;
+  /** The kinds of line break seen outside quotes, as bits (LINE_BREAK): DuckDB's reader cannot take a mix. */
+  lineBreaks: number;
 }
+
+/** Bits of RecordCount.lineBreaks. */
+export const LINE_BREAK = { lf: 1, crlf: 2, cr: 4 } as const;
+
+/** The kinds of line break in `text` (e.g. the lines above a file's data), as LINE_BREAK bits. */
+export function lineBreakKinds(text: string): number {
+  return (/(?<!\r)\n/.test(text) ? LINE_BREAK.lf : 0) | (/\r\n/.test(text) ? LINE_BREAK.crlf : 0) | (/\r(?!\n)/.test(text) ? LINE_BREAK.cr : 0);
+}
+
+/** Whether line-break bits name more than one kind. */
+export const mixedLineBreaks = (bits: number) => (bits & (bits - 1)) !== 0;
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -96,6 +109,8 @@ function parseQuoted(buf: Uint8Array, start: number, delimiter: number, atEnd: b
 class CsvRecordCounter {
   records = 0;
   blank = 0;
+  /** The kinds of line break seen outside quotes, as LINE_BREAK bits. */
+  private breakKinds = 0;
   private carry: Buffer = Buffer.alloc(0);
 
   constructor(private readonly delimiter: number, private readonly fields: number) {}
@@ -110,7 +125,7 @@ class CsvRecordCounter {
   /** Counts what is left at the end of the file. */
   end(): RecordCount {
     if (this.carry.length > 0) this.scan(this.carry, true);
-    return { records: this.records, blank: this.blank };
+    return { records: this.records, blank: this.blank, lineBreaks: this.breakKinds };
   }
 
   /** Counts records from the start of `buf`; returns where the first unfinished one starts. */
@@ -127,6 +142,7 @@ class CsvRecordCounter {
       const lineStop = lineEnd < 0 ? buf.length : lineEnd;
       const next = lineEnd < 0 ? buf.length : lineEnd + breakLength(buf, lineEnd);
       if (lineEnd >= 0 && buf[lineEnd] === CR && lineEnd + 1 >= buf.length && !atEnd) return pos; // CR LF may be split
+      if (lineEnd >= 0) this.breakKinds |= buf[lineEnd] === LF ? LINE_BREAK.lf : buf[lineEnd + 1] === LF ? LINE_BREAK.crlf : LINE_BREAK.cr;
       if (nextQuote < 0 || nextQuote >= lineStop) {
         this.records++;
         if (lineStop === pos) this.blank++;

@@ -47,7 +47,8 @@ async function firstRunawayQuote(connection: DuckDBConnection, table: string, li
   const [found] = await queryRows<{ line: number; byte_position: number }>(connection, `
     select line + ${lineOffset} as line, line_byte_position as byte_position
     from ${ident(`${table}_errors`)}
-    where regexp_matches(rtrim(csv_line, chr(13) || chr(10)), '[\\r\\n]')
+    -- (DuckDB's text of a line after a CR LF begins with the LF: only breaks inside count.)
+    where regexp_matches(trim(csv_line, chr(13) || chr(10)), '[\\r\\n]')
        or error_type = 'LINE SIZE OVER MAXIMUM'
     order by line limit 1`);
   return found ? { line: Number(found.line), bytePosition: Number(found.byte_position) } : undefined;
@@ -66,6 +67,7 @@ function lineAt(path: string, approx: number): { next: number; text: string } {
     const isBreak = (b: number | undefined) => b === 0x0a || b === 0x0d;
     let start = Math.min(approx - 1 - base, bytes.length);
     while (start > 0 && !isBreak(bytes[start - 1])) start--;
+    if (bytes[start] === 0x0a && bytes[start - 1] === 0x0d) start++; // DuckDB counts a CR LF's LF with the next line
     let end = start;
     while (end < bytes.length && !isBreak(bytes[end])) end++;
     const after = bytes[end] === 0x0d && bytes[end + 1] === 0x0a ? end + 2 : Math.min(end + 1, bytes.length);
@@ -132,7 +134,7 @@ async function insertRejects(
   const columns = source.columns;
   await connection.run(`
     insert into ${ident(rejectsTable)} (line, raw, problem)
-    select line + ${lineOffset}, csv_line,
+    select line + ${lineOffset}, trim(csv_line, chr(13) || chr(10)),
       case error_type
         when 'MISSING COLUMNS' then 'the line has ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ' values where the header has ${columns} columns'
         when 'TOO MANY COLUMNS' then 'the line has ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ' values where the header has ${columns} columns'
@@ -189,5 +191,28 @@ export async function keepBlankLines(path: string, copy: string, delimiter: stri
     if (!out.write(Buffer.concat(parts))) await once(out, 'drain');
   }
   out.end();
+  await once(out, 'finish');
+}
+
+/** Writes a copy of `path` in which every line break (CR LF, a lone CR) is a plain LF, streaming. */
+export async function unifyLineBreaks(path: string, copy: string): Promise<void> {
+  const out = createWriteStream(copy);
+  let pendingCr = false;
+  for await (const chunk of createReadStream(path, { highWaterMark: 8 << 20 }) as AsyncIterable<Buffer>) {
+    const bytes = Buffer.alloc(chunk.length + 1);
+    let n = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (pendingCr) {
+        pendingCr = false;
+        bytes[n++] = 0x0a;
+        if (b === 0x0a) continue;
+      }
+      if (b === 0x0d) pendingCr = true;
+      else bytes[n++] = b;
+    }
+    if (!out.write(bytes.subarray(0, n))) await once(out, 'drain');
+  }
+  out.end(pendingCr ? '\n' : '');
   await once(out, 'finish');
 }

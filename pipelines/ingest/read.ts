@@ -15,8 +15,8 @@ import { ident, literal, queryRows } from '../db.ts';
 import { decode, detectEncoding, readHead, transcodeToUtf8, type Encoding } from './encoding.ts';
 import { findHeader, headerColumn, headerNames, unitFromHeader } from './header.ts';
 import { readJsonArray, readNdjson, type JsonReject } from './json.ts';
-import { copyFrom, keepBlankLines, readCsvLines } from './csv.ts';
-import { countCsvRecords, countJsonElements, countNdjsonRecords, type RecordCount } from './count.ts';
+import { copyFrom, keepBlankLines, readCsvLines, unifyLineBreaks } from './csv.ts';
+import { countCsvRecords, countJsonElements, countNdjsonRecords, lineBreakKinds, mixedLineBreaks, type RecordCount } from './count.ts';
 import type { DropFile, FileFormat, Unit } from './drop.ts';
 
 /** A file read into `table`, ready to be cleaned. */
@@ -124,6 +124,12 @@ async function readCsv(
     path = copy;
     skip = 0;
   }
+  // DuckDB's reader cannot take a file whose lines end in several ways (above the data or in it).
+  if (mixedLineBreaks(counted.lineBreaks | lineBreakKinds(headText.slice(0, header.dataOffset)))) {
+    const copy = join(tmpDir, `${key}.line-breaks.csv`);
+    await unifyLineBreaks(path, copy);
+    path = copy;
+  }
   if (counted.blank > 0) {
     const copy = join(tmpDir, `${key}.blank-lines.csv`);
     await keepBlankLines(path, copy, header.delimiter, header.cells.length);
@@ -174,7 +180,7 @@ async function readJson(
   encoding: Encoding, format: FileFormat, rejectsTable: string,
 ): Promise<ReadResult> {
   const text = decode(readFileSync(file.path), encoding);
-  const counted = { records: format === 'json' ? countJsonElements(text) : countNdjsonRecords(text), blank: 0 };
+  const counted = { records: format === 'json' ? countJsonElements(text) : countNdjsonRecords(text), blank: 0, lineBreaks: 0 };
   const parsed = format === 'json' ? readJsonArray(text) : readNdjson(text);
   if ('error' in parsed) return { ok: false, error: parsed.error };
   const names = headerNames(dataset);
