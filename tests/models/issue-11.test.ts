@@ -63,10 +63,26 @@ group('national magnitudes (finding 1)', () => {
     expect(await rows(db, `select notification_quarter as q, absorbed_in_year_amount::varchar as a from mart_notification_timing
       where scope = 'program' and program = 'qarz_employment' and allocated_amount > 0 order by q`))
       .toEqual([{ q: 1, a: '12903000.000000' }, { q: 3, a: '23428000.000000' }]);
+    // Referred 61,000,000 is capped at the 49,068,000 allocated: nothing "not referred"; then
+    // 49,068,000 − 41,000,000, 41,000,000 − 38,000,000, 38,000,000 − 36,331,000: 12,737,000 in all.
+    expect(await rows(db, `select not_referred_amount::varchar as r, not_approved_amount::varchar as a,
+        not_contracted_amount::varchar as c, not_disbursed_amount::varchar as d
+      from mart_gap_stages where program = 'qarz_employment' and quarter = 4`))
+      .toEqual([{ r: '0.000000', a: '8068000.000000', c: '3000000.000000', d: '1669000.000000' }]);
+    // F-2 keeps 36,165,000 − 23,428,000 unabsorbed at year end.
+    expect(await rows(db, `select unabsorbed_amount::varchar as u from mart_carry_over where program = 'qarz_employment'`))
+      .toEqual([{ u: '12737000.000000' }]);
     // 999,999.999999 billion = 999,999,999.999 million allocated; 750,000.123456 billion =
     // 750,000,123.456 million lent, all of it on the line (800,000,000 of resources), 49,999,876.544 idle.
     expect(await rows(db, `select disbursed_amount::varchar as d, idle_amount::varchar as i, resources_amount::varchar as r
       from mart_ndf_lines`)).toEqual([{ d: '750000123.456000', i: '49999876.544000', r: '800000000.000000' }]);
+    // Quarter by quarter: the Q2 report's year to date is half Q1's, half Q2's (375,000,061.728
+    // each); nothing was reported by Q1, so the line's Q1 position is unknown.
+    expect(await rows(db, `select quarter, ndf_lending_in_quarter_amount::varchar as l, drawn_amount::varchar as d
+      from mart_ndf_quarterly where quarter <= 2 order by quarter`)).toEqual([
+      { quarter: 1, l: '375000061.728000', d: null },
+      { quarter: 2, l: '375000061.728000', d: '750000123.456000' },
+    ]);
     expect(await rows(db, `select code, absorption_gap::varchar as g, rate_rank from mart_league_tables
       where dimension = 'bank' and quarter = 4 order by code`)).toEqual([
       // 999,999,999.999 − 750,000,123.456 (carried from Q2); 750000123.456 / 999999999.999 ≈ 0.75 > 36331 / 49068 ≈ 0.74.
@@ -181,7 +197,10 @@ group('reasons reported by a bank and an agency at it (finding 3)', () => {
         { ...reason('labour_welfare', '40', null), program: 'home_business' },
       ],
     });
-    // Mellat's 100 and, for home_business, the agency's 40: 140 (it was 240, the 100 twice).
+    // support_bodies: Mellat's 100 once (it was 200: the bank's and the committee's copy).
+    expect(await query(`select sum(amount) filter (where is_in_totals) from mart_reasons where program = 'support_bodies'`))
+      .toEqual([['100']]);
+    // With home_business's 40 (an agency naming no bank, no bank reporting): 140 (it was 240).
     expect(await query(`select sum(amount) filter (where is_in_totals) as a from mart_reasons where origin = 'reported'`))
       .toEqual([['140']]);
     // Shares over the rows in totals: 100 / 140 and 40 / 140; the agency's copy has none.
