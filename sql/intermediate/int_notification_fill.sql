@@ -4,13 +4,18 @@
 -- next year's disbursement of the key goes first to what this year's notifications left over,
 -- so absorbed_by_next_year_amount follows a notification past year end. Exact DECIMAL throughout
 -- (only subtractions, greatest and least). A notification made after the key's latest report of
--- its year, or to a key with no report that year, is unreported: its absorption is NULL.
+-- its year, or to a key with no report that year, is unreported: its absorption is NULL. Until
+-- the next year has any report in the warehouse, no notification is followed past year end.
 with allocations as (
     select * from stg_allocations
 ),
 
 year_end as (
     select * from int_absorption_year_end
+),
+
+reported_years as (
+    select distinct year from year_end
 ),
 
 ordered as (
@@ -31,8 +36,10 @@ matched as (
         y.as_of_quarter,
         y.as_of_quarter is not null and o.notification_quarter <= y.as_of_quarter as is_reported,
         y.disbursed_amount as year_disbursed_amount,
-        n.disbursed_amount as next_year_disbursed_amount
+        n.disbursed_amount as next_year_disbursed_amount,
+        r.year is not null as is_next_year_in_warehouse
     from ordered o
+    left join reported_years r on r.year = o.year + 1
     left join year_end y
         on y.year = o.year and y.program = o.program
         and y.funding_source is not distinct from o.funding_source
@@ -60,6 +67,7 @@ followed as (
     select
         *,
         case
+            when not is_next_year_in_warehouse then null
             -- Fully absorbed within its year: nothing left to follow.
             when absorbed_in_year_amount = allocated_amount then allocated_amount
             when is_reported and next_year_disbursed_amount is not null then least(greatest(

@@ -89,17 +89,17 @@ group('mart_notification_timing', () => {
       none('program', 1394, 2, 'home_business', '80'), none('program', 1394, 3, 'home_business', '80'), none('program', 1394, 4, 'home_business', '80'),
       // 160 disbursed by Q3 fills the Q1 notification (100) first, then the Q3 one (50): both full
       // (pro rata gave 106.666667 and 53.333333, more than the Q1 notification's own amount). A
-      // notification absorbed in full needs no next year to be followed.
-      ['program', 1394, 1, 'ndf_rural', false, '100', '150', 100 / 150, '100', '0', '100', '100', 1, '100', '100', 1],
+      // 1395 has no report in the warehouse: nothing of 1394 is followed past year end.
+      ['program', 1394, 1, 'ndf_rural', false, '100', '150', 100 / 150, '100', '0', '100', '100', 1, '0', n, n],
       none('program', 1394, 2, 'ndf_rural', '150'),
-      ['program', 1394, 3, 'ndf_rural', false, '50', '150', 50 / 150, '50', '0', '50', '50', 1, '50', '50', 1],
+      ['program', 1394, 3, 'ndf_rural', false, '50', '150', 50 / 150, '50', '0', '50', '50', 1, '0', n, n],
       none('program', 1394, 4, 'ndf_rural', '150'),
       ['province', 1393, 1, n, false, '90', '90', 1, '90', '0', '30', '30', 30 / 90, '90', '90', 1],
       none('province', 1393, 2, n, '90'), none('province', 1393, 3, n, '90'), none('province', 1393, 4, n, '90'),
-      // 100 (ndf_rural) + 25 (labour_welfare's quota at post); only ndf_rural's is followed.
-      ['province', 1394, 1, n, false, '180', '430', 180 / 430, '180', '0', '125', '125', 125 / 180, '100', '100', 1],
+      // 100 (ndf_rural) + 25 (labour_welfare's quota at post).
+      ['province', 1394, 1, n, false, '180', '430', 180 / 430, '180', '0', '125', '125', 125 / 180, '0', n, n],
       ['province', 1394, 2, n, false, '200', '430', 200 / 430, '200', '0', '90', '90', 90 / 200, '0', n, n],
-      ['province', 1394, 3, n, false, '50', '430', 50 / 430, '50', '0', '50', '50', 1, '50', '50', 1],
+      ['province', 1394, 3, n, false, '50', '430', 50 / 430, '50', '0', '50', '50', 1, '0', n, n],
       none('province', 1394, 4, n, '430'),
     ]);
   });

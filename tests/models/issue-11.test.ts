@@ -310,8 +310,8 @@ group('first notified, first absorbed (finding 6)', () => {
         [1394, 1, '100', '100', 1, '100', 1],
         [1394, 2, '100', '50', 0.5, '100', 1],
         [1394, 4, '100', '0', 0, '70', 0.7],
-        // 1396 is not reported: not followed.
-        [1395, 1, '50', '50', 1, '50', 1],
+        // 1396 has no report: not followed (absorbed in full or not).
+        [1395, 1, '50', '50', 1, n, n],
       ]);
     expect(await query(`select year, allocated_amount, absorbed_in_year_amount, unabsorbed_amount, next_year_followed_amount,
         absorbed_next_year_amount, still_unabsorbed_amount, carried_absorption_rate from mart_carry_over order by year`))
