@@ -5,17 +5,33 @@
  *
  *   npx tsx bench/load.ts --rows 1000000
  *   npx tsx bench/load.ts --rows 10000000
- *   npx tsx bench/load.ts --rows 10000000 --prepare-only yes   (only write the drop)
+ *   npx tsx bench/load.ts --rows 10000000 --prepare-only   (only write the drop)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from '../pipelines/cli/args.ts';
+import { parseOrExit } from '../pipelines/cli/command.ts';
 import { writeApplicationsCsv } from './applications.ts';
 
-const { values } = parseArgs(process.argv.slice(2), ['rows', 'out', 'prepare-only']);
-const rows = Number(values.rows ?? 1_000_000);
-const outDir = values.out ?? 'bench/out';
+const spec = {
+  name: 'npm run bench --',
+  summary: 'Load benchmark: times DuckDB\'s raw read_csv and npm run pipeline on the same generated applications file, with peak memory.',
+  options: {
+    rows: { value: 'N', help: 'rows of the generated applications file', default: '1000000' },
+    out: { value: 'DIR', help: 'where the drop and the warehouses go', default: 'bench/out' },
+    'prepare-only': { help: 'only write the drop' },
+  },
+  examples: ['npm run bench -- --rows 1000000', 'npm run bench -- --rows 10000000'],
+};
+const parsed = parseOrExit(spec);
+if (!parsed) process.exit(0);
+const { values } = parsed;
+const rows = Number(values.rows);
+if (!Number.isInteger(rows) || rows <= 0) {
+  console.error(`error: --rows ${values.rows}: expected a whole number of rows, e.g. 1000000`);
+  process.exit(1);
+}
+const outDir = values.out!;
 const drop = join(outDir, `applications-${rows}`);
 const csv = join(drop, 'applications.csv');
 

@@ -14,6 +14,7 @@ import { closeWarehouse, literal, openWarehouse, queryRows } from '../pipelines/
 import { loadReferenceTables } from '../pipelines/reference.ts';
 import { warehouseDdl } from '../pipelines/schema/warehouse.ts';
 import { buildModels } from '../pipelines/model.ts';
+import { parseOrExit } from '../pipelines/cli/command.ts';
 
 /** Synthetic applications: codes drawn from the reference tables, Jalali dates as text. */
 const APPLICATIONS = (rows: number) => `
@@ -91,8 +92,20 @@ async function bench(rows: number, sqlDir?: string): Promise<void> {
   }
 }
 
-const args = process.argv.slice(2);
-const sqlAt = args.indexOf('--sql');
-const sqlDir = sqlAt >= 0 ? args[sqlAt + 1] : undefined;
-const sizes = args.filter((_, i) => sqlAt < 0 || (i !== sqlAt && i !== sqlAt + 1)).map(Number).filter((n) => n > 0);
-for (const rows of sizes.length ? sizes : [1_000_000]) await bench(rows, sqlDir);
+const spec = {
+  name: 'npx tsx bench/models.ts',
+  summary: 'Model build benchmark: every model and data test on N synthetic applications, against DuckDB\'s raw read_csv of the same rows.',
+  positional: { name: '[ROWS...]', help: 'row counts to time (default 1000000)' },
+  options: { sql: { value: 'DIR', help: 'the sql/ folder whose models to build (e.g. an earlier commit\'s)' } },
+  examples: ['npx tsx bench/models.ts 10000000', 'npx tsx bench/models.ts 1000000 --sql /tmp/old/sql'],
+};
+const parsed = parseOrExit(spec);
+if (parsed) {
+  const sizes = parsed.positional.map(Number);
+  const bad = parsed.positional.find((_, i) => !(sizes[i]! > 0));
+  if (bad !== undefined) {
+    console.error(`error: "${bad}" is not a row count; expected whole numbers such as 1000000`);
+    process.exit(1);
+  }
+  for (const rows of sizes.length ? sizes : [1_000_000]) await bench(rows, parsed.values.sql);
+}

@@ -115,6 +115,9 @@ export async function loadDataset(
       from ${ident(incoming)} group by file_index`);
   }
   await connection.run('set preserve_insertion_order = true');
+  // The keys this run found unchanged: the soft rules check them again, so that a reload warns as the first load did.
+  await connection.run(`create or replace temp table ${ident(`unchanged_${name}`)} as
+    select ${dataset.naturalKey.map(ident).join(', ')} from ${Number(existing) === 0 ? `${ident(name)} limit 0` : `${ident(`incoming_${name}`)} where is_unchanged`}`);
   for (const row of perFile) {
     const c = counts.get(fileNames[row.file_index]!)!;
     c.new = Number(row.added);

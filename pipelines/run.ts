@@ -43,6 +43,10 @@ export interface RunOptions {
 export interface FileSummary {
   file: string;
   dataset?: string;
+  /** How the dataset was told: by the manifest, the file's name, or its header. */
+  datasetFrom?: string;
+  /** Why the file was left alone: it holds no data (a note, a picture). */
+  ignored?: string;
   encoding?: string;
   format?: string;
   unit?: string;
@@ -95,8 +99,11 @@ function profileStatements(connection: DuckDBConnection, log: (line: string) => 
   }) as typeof connection.run;
 }
 
+/** A drop of this run: its folder's name and path, and whether its manifest says it is synthetic. */
+interface DropInfo { name: string; path: string; synthetic: boolean }
+
 /** The files of every drop; refuses two drops of one name, since files are known by `<drop>/<file>`. */
-function readDrops(drops: string[]): DropFile[] {
+function readDrops(drops: string[]): { files: DropFile[]; dropInfo: DropInfo[] } {
   const byName = new Map<string, string>();
   for (const drop of drops) {
     const name = basename(resolve(drop));
@@ -107,7 +114,42 @@ function readDrops(drops: string[]): DropFile[] {
     if (other !== undefined) throw new Error(`the drop ${drop} is named twice`);
     byName.set(name, drop);
   }
-  return drops.flatMap((drop) => listDrop(drop).files);
+  const listed = drops.map((drop) => ({ drop, ...listDrop(drop) }));
+  return {
+    files: listed.flatMap((d) => d.files),
+    dropInfo: listed.map((d) => ({ name: basename(resolve(d.drop)), path: resolve(d.drop), synthetic: d.manifest?.synthetic === true })),
+  };
+}
+
+const someNames = (names: string[]) => (names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', '));
+
+/**
+ * Refuses to mix synthetic drops (the bundled sample) with real ones, in one run or in one
+ * warehouse: every figure after that would mix invented and real money.
+ */
+async function refuseMixedDrops(connection: DuckDBConnection, drops: DropInfo[], dbPath: string): Promise<void> {
+  const real = drops.filter((d) => !d.synthetic).map((d) => d.name);
+  const synthetic = drops.filter((d) => d.synthetic).map((d) => d.name);
+  const apart = 'the sample goes into data/sample.duckdb (npm start), real drops into a warehouse of their own (npm run pipeline -- DROP, default data/warehouse.duckdb)';
+  if (real.length > 0 && synthetic.length > 0) {
+    throw new Error(`the drops mix the synthetic sample (${someNames(synthetic)}) with real drops (${someNames(real)}); load them apart: ${apart}`);
+  }
+  const [{ exists }] = (await queryRows<{ exists: boolean }>(connection,
+    `select count(*) > 0 as exists from information_schema.tables where table_name = 'load_drops' and table_schema = 'main'`)) as [{ exists: boolean }];
+  if (!exists) return;
+  const stored = await queryRows<{ synthetic: boolean; name: string }>(connection,
+    `select distinct synthetic, drop_name as name from load_drops order by drop_name`);
+  const storedSynthetic = stored.filter((d) => d.synthetic).map((d) => d.name);
+  const storedReal = stored.filter((d) => !d.synthetic).map((d) => d.name);
+  if (real.length > 0 && storedSynthetic.length > 0) {
+    throw new Error(`the warehouse ${dbPath} holds the synthetic sample (${someNames(storedSynthetic)}), and ${someNames(real)} `
+      + `${real.length === 1 ? 'is a real drop' : 'are real drops'}: they must not be mixed; name another warehouse with --db, `
+      + `or delete ${dbPath} if it holds only the sample (${apart})`);
+  }
+  if (synthetic.length > 0 && storedReal.length > 0) {
+    throw new Error(`the warehouse ${dbPath} holds real drops (${someNames(storedReal)}), and ${someNames(synthetic)} `
+      + `${synthetic.length === 1 ? 'is' : 'are'} synthetic: they must not be mixed (${apart})`);
+  }
 }
 
 /** Opens the warehouse with the session settings of a run, or throws a one-line reason. */
@@ -133,7 +175,7 @@ async function openForRun(options: RunOptions, dbPath: string, tmpDir: string, l
 /** A summary with every count at zero. */
 function emptySummary(file: DropFile): FileSummary {
   return {
-    file: file.name, dataset: file.dataset, unit: file.unit, rowsRead: 0, rowsNew: 0, rowsReplaced: 0, rowsUnchanged: 0,
+    file: file.name, dataset: file.dataset, datasetFrom: file.datasetFrom, ignored: file.ignored, unit: file.unit, rowsRead: 0, rowsNew: 0, rowsReplaced: 0, rowsUnchanged: 0,
     rowsQuarantined: 0, rowsDuplicate: 0, rowsTotals: 0, rowsBlank: 0, rowsLoaded: 0, rowsRetracted: 0, warnings: 0, ms: 0,
   };
 }
@@ -151,6 +193,11 @@ async function readAndCheck(
   const cleanFiles: CleanFile[] = [];
   for (const [index, file] of files.entries()) {
     const t0 = Date.now();
+    if (file.ignored) {
+      summaries.set(file.name, emptySummary(file));
+      log(`IGNORED  ${file.name}: ${file.ignored}`);
+      continue;
+    }
     const result = await withProgress(connection, `reading ${file.name}`, log, () => readFile(connection, file, String(index), tmpDir));
     const summary = emptySummary(file);
     summaries.set(file.name, summary);
@@ -256,6 +303,7 @@ async function recordRun(
     await insert('load_files', {
       load_id: loadId, source_file: f.file, dataset: f.dataset ?? null, encoding: f.encoding ?? null, format: f.format ?? null,
       unit: f.unit ?? null, ...counts((key) => Number(f[key]) || 0), error: f.error ?? null, duration_ms: f.ms,
+      dataset_from: f.datasetFrom ?? null, ignored: f.ignored ?? null,
     });
   }
   await insert('load_runs', {
@@ -273,7 +321,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const dbPath = options.dbPath === ':memory:' ? ':memory:' : resolve(options.dbPath);
   const referenceDir = options.referenceDir ?? 'data/reference';
   const references = readReferences(referenceDir);
-  const files = readDrops(options.drops);
+  const { files, dropInfo } = readDrops(options.drops);
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const release = dbPath === ':memory:' ? () => {} : acquireLock(dbPath);
   const tmpDir = mkdtempSync(join(tmpdir(), 'pipeline-'));
@@ -281,6 +329,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   try {
     warehouse = await openForRun(options, dbPath, tmpDir, log);
     const { connection } = warehouse;
+    await refuseMixedDrops(connection, dropInfo, options.dbPath);
     const phases = { read: 0, validate: 0, load: 0, models: 0 };
     let phaseStart = Date.now();
     const endPhase = (phase: keyof typeof phases) => {
@@ -306,6 +355,10 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       endPhase('models');
       const summary = [...summaries.values()];
       await recordRun(connection, loadId, options, started, summary, models);
+      for (const drop of dropInfo) {
+        await connection.run(`insert into load_drops (load_id, drop_name, drop_path, synthetic) values ($load_id, $name, $path, $synthetic)`,
+          { load_id: loadId, ...drop } as never);
+      }
       if (options.pauseBeforeCommitMs) {
         log('paused before commit');
         await new Promise((done) => setTimeout(done, options.pauseBeforeCommitMs));

@@ -16,6 +16,15 @@ const FUNNEL = [
 const STAGE_AMOUNTS = ['referred_amount', 'approved_amount', 'contracted_amount', 'disbursed_amount'] as const;
 const ABSORPTION_KEY = ['program', 'funding_source', 'bank', 'agency', 'county'] as const;
 
+/**
+ * SQL true for a row of `dataset` (alias `a`) that this run loaded or found unchanged: a reload
+ * warns about the rows it repeats as the first load did.
+ */
+function inThisRun(dataset: 'absorption' | 'applications', a: string): string {
+  const keys = dataset === 'absorption' ? ['year', 'quarter', ...ABSORPTION_KEY] : ['application_id'];
+  return `(${a}.load_id = $load_id or exists (select 1 from temp.unchanged_${dataset} u where ${keys.map((k) => `u.${k} is not distinct from ${a}.${k}`).join(' and ')}))`;
+}
+
 const fmt = (column: string) => `regexp_replace(${column}::VARCHAR, '\\.?0+$', '')`;
 
 /** The soft-rule checks, each an INSERT … SELECT into dq_warnings for load $load_id. */
@@ -24,7 +33,7 @@ export const SOFT_RULES: { rule: string; sql: string }[] = [
     rule: 'funnel_order',
     sql: `select 'absorption', source_file, source_line, 'funnel_order',
       ${locationSql('source_file', 'source_line', 'source_record')} || ': ${words}: ' || ${fmt(later)} || ' > ' || ${fmt(earlier)}
-      from absorption where load_id = $load_id and ${later} > ${earlier}`,
+      from absorption a where ${inThisRun('absorption', 'a')} and ${later} > ${earlier}`,
   })),
   ...STAGE_AMOUNTS.map((column) => ({
     rule: 'cumulative_decrease',
@@ -35,7 +44,7 @@ export const SOFT_RULES: { rule: string; sql: string }[] = [
       from absorption cur join absorption prev
         on prev.year = cur.year and prev.quarter = cur.quarter - 1
         and ${ABSORPTION_KEY.map((k) => `prev.${k} is not distinct from cur.${k}`).join(' and ')}
-      where cur.load_id = $load_id and cur.${column} < prev.${column}`,
+      where ${inThisRun('absorption', 'cur')} and cur.${column} < prev.${column}`,
   })),
   {
     rule: 'disbursed_above_allocated',
@@ -45,7 +54,7 @@ export const SOFT_RULES: { rule: string; sql: string }[] = [
       from absorption a join allocations al
         on al.year = a.year and al.quarter <= a.quarter
         and ${ABSORPTION_KEY.map((k) => `al.${k} is not distinct from a.${k}`).join(' and ')}
-      where a.load_id = $load_id
+      where ${inThisRun('absorption', 'a')}
       group by a.source_file, a.source_line, a.source_record, a.disbursed_amount, a.year, a.quarter
       having a.disbursed_amount > sum(al.amount)`,
   },
@@ -54,12 +63,15 @@ export const SOFT_RULES: { rule: string; sql: string }[] = [
     sql: `select 'applications', source_file, source_line, 'application_disbursed_above_approved',
       ${locationSql('source_file', 'source_line', 'source_record')} || ': application ' || application_id || ' was paid ' || ${fmt('disbursed_amount')} ||
         ', more than the ' || ${fmt('approved_amount')} || ' approved'
-      from applications where load_id = $load_id and disbursed_amount > approved_amount`,
+      from applications a where ${inThisRun('applications', 'a')} and disbursed_amount > approved_amount`,
   },
 ];
 
 /** Runs every soft rule for load `loadId`; returns the number of warnings per source file. */
 export async function checkSoftRules(connection: DuckDBConnection, loadId: number): Promise<Map<string, number>> {
+  for (const dataset of ['absorption', 'applications']) {
+    await connection.run(`create temp table if not exists unchanged_${dataset} as select * from ${dataset} limit 0`);
+  }
   for (const { sql } of SOFT_RULES) {
     await connection.run(`insert into dq_warnings select $load_id, * from (${sql})`, { load_id: loadId });
   }

@@ -51,6 +51,13 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+/** The valid name nearest to `name`, when it is near enough to be a slip. */
+export function nearest(name: string, valid: string[]): string | undefined {
+  const scored = valid.map((v) => ({ v, d: editDistance(name.toLowerCase(), v.toLowerCase()) })).sort((a, b) => a.d - b.d);
+  const best = scored[0];
+  return best && best.d <= Math.max(1, Math.floor(best.v.length / 3)) ? best.v : undefined;
+}
+
 /** Characters that make a spreadsheet treat a cell as a formula. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 

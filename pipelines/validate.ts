@@ -42,6 +42,8 @@ export interface CleanFile {
   rowsTotals: number;
   rowsQuarantined: number;
   warnings: number;
+  /** When the drop folder's name states a year and quarter and rows are of another: what to warn. */
+  periodNote?: string;
 }
 
 const NUMERIC = new Set(['int', 'money', 'decimal']);
@@ -257,7 +259,9 @@ export async function cleanFile(
            (select count(*) from ${ident(raw.rejectsTable)})::BIGINT as rejects
     from ${ident(table)}`);
   const c = counts!;
+  const periodNote = await folderPeriodNote(connection, raw, table);
   return {
+    periodNote,
     raw,
     table,
     rowsRead: raw.counted.records,
@@ -265,8 +269,26 @@ export async function cleanFile(
     rowsBlank: Number(c.read) - Number(c.clean),
     rowsTotals: Number(c.totals),
     rowsQuarantined: Number(c.bad) + Number(c.rejects),
-    warnings: raw.notes.length,
+    warnings: raw.notes.length + (periodNote ? 1 : 0),
   };
+}
+
+/**
+ * When the drop's folder is named for a quarter (`1395-Q1`) and rows of the file are of another,
+ * the words of a warning (the rows still load: the folder may simply be misnamed).
+ */
+async function folderPeriodNote(connection: DuckDBConnection, raw: RawFile, table: string): Promise<string | undefined> {
+  const folder = /^(\d{4})-Q([1-4])$/i.exec(raw.file.name.split('/')[0] ?? '');
+  if (!folder || !('year' in raw.dataset.schema.shape) || !('quarter' in raw.dataset.schema.shape)) return undefined;
+  const [year, quarter] = [Number(folder[1]), Number(folder[2])];
+  const others = await queryRows<{ year: number; quarter: number; n: number }>(connection, `
+    select year, quarter, count(*)::BIGINT as n from ${ident(table)}
+    where problems is null and not is_total and (year <> $year or quarter <> $quarter)
+    group by all order by n desc, year, quarter`, { year, quarter });
+  if (others.length === 0) return undefined;
+  const parts = others.map((o, i) => `${Number(o.n).toLocaleString('en-US')}${i === 0 ? ` of its ${Number(o.n) === 1 ? 'rows is' : 'rows are'}` : ''} of ${o.year} Q${o.quarter}`);
+  return `${raw.file.name}: the drop folder is named for ${year} Q${quarter}, but ${parts.join(', ')}; `
+    + 'they were loaded as their rows say (rename the folder if it is misnamed)';
 }
 
 /**
@@ -303,12 +325,17 @@ export async function recordFileIssues(connection: DuckDBConnection, clean: Clea
       message: `${file.name}: ${clean.rowsBlank} ${clean.rowsBlank === 1 ? 'row is' : 'rows are'} empty in every ${dataset.name} column and ${clean.rowsBlank === 1 ? 'was' : 'were'} skipped`,
     });
   }
+  if (clean.periodNote) {
+    await connection.run(`insert into dq_warnings (load_id, dataset, source_file, source_line, rule, message)
+      values ($load_id, $dataset, $file, NULL, 'folder_period_mismatch', $message)`,
+    { load_id: loadId, dataset: dataset.name, file: file.name, message: clean.periodNote });
+  }
   for (const note of raw.notes) {
     await connection.run(`insert into dq_warnings values ($load_id, $dataset, $file, NULL, 'ignored_column', $message)`, {
       load_id: loadId, dataset: dataset.name, file: file.name, message: `${file.name}: ${note}`,
     });
   }
-  return warnings + raw.notes.length + (clean.rowsBlank > 0 ? 1 : 0);
+  return warnings + raw.notes.length + (clean.rowsBlank > 0 ? 1 : 0) + (clean.periodNote ? 1 : 0);
 }
 
 /** SQL of a row's values as the file gave them, as JSON text (alias `r` over `columns`). */

@@ -15,6 +15,7 @@
  * the loader is exercised. Drop 1394-Q2 also carries a few deliberately bad rows (listed in the
  * README this script writes).
  */
+import { parseOrExit } from '../pipelines/cli/command.ts';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -1211,4 +1212,10 @@ function readme(written: Written[]): string {
   return out.join('\n');
 }
 
-main();
+const spec = {
+  name: 'npm run sample --',
+  summary: 'Regenerates the synthetic sample drops in data/sample/ from a seeded generator; the output is byte-identical each time.',
+  options: {},
+  examples: ['npm run sample'],
+};
+if (parseOrExit(spec)) main();

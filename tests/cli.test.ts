@@ -12,9 +12,11 @@ function pipeline(args: string[]) {
 
 describe('npm run pipeline (CONTRACT §7)', () => {
   it('exits 1 with a one-line reason when it cannot run', () => {
-    expect(pipeline([])).toMatchObject({ code: 1, stderr: 'error: name at least one drop folder, e.g. npm run pipeline -- data/sample/1394-Q2\n' });
+    expect(pipeline([])).toMatchObject({ code: 1, stderr: 'error: name at least one drop folder, e.g. npm run pipeline -- drops/1395-Q1\n' });
     expect(pipeline(['no/such/drop'])).toMatchObject({ code: 1, stderr: 'error: the drop folder no/such/drop does not exist\n' });
-    expect(pipeline(['tests/fixtures/bad', '--dbx', 'x'])).toMatchObject({ code: 1, stderr: 'error: unknown option --dbx; expected --db, --out\n' });
+    expect(pipeline(['tests/fixtures/bad', '--dbx', 'x'])).toMatchObject({ code: 1, stderr: 'error: unknown option --dbx (did you mean --db?); valid options: --db, --out, --help\n' });
+    // -h is help, never a drop folder; another short option is refused, not read as a folder.
+    expect(pipeline(['-q'])).toMatchObject({ code: 1, stderr: 'error: unknown option -q; valid options: --db, --out, --help\n' });
   });
 
   it('exits 0 with quarantined rows, prints a summary per file and exports the rejected rows safely for Excel', () => {
@@ -26,8 +28,8 @@ describe('npm run pipeline (CONTRACT §7)', () => {
     expect(lines.find((l) => l.startsWith('bad/allocations.csv'))?.split(/\s+/)).toEqual(['bad/allocations.csv', '11', '2', '0', '0', '8', '1', '0', '0', '0', '1']);
     expect(lines.find((l) => l.startsWith('bad/reasons.csv'))?.split(/\s+/)).toEqual(['bad/reasons.csv', 'FAILED', '0', '0', '0', '0', '0', '0', '0', '0', '0']);
     expect(stdout).toContain('  bad/reasons.csv: it is not a text file (it holds binary bytes)');
-    expect(stdout).toContain(`Quarantined rows: 13 → ${dir}/quarantine-load-1.csv (table quarantine, load_id = 1)`);
-    const csv = readFileSync(join(dir, 'quarantine-load-1.csv'), 'utf8');
+    expect(stdout).toContain(`Quarantined rows: 13 → ${dir}/w/w-load-1-quarantine.csv (table quarantine, load_id = 1; still open: view quarantine_open)`);
+    const csv = readFileSync(join(dir, 'w', 'w-load-1-quarantine.csv'), 'utf8');
     expect(csv.startsWith('\ufeffsource_file,source_line,column_name,column_label,found,message,raw_values')).toBe(true);
     const rows = Papa.parse<Record<string, string>>(csv.slice(1), { header: true }).data;
     // "-20" would be a formula to Excel: it is written as '-20.

@@ -1,13 +1,26 @@
-/** `npm start`: the whole job on the bundled synthetic sample drops. */
+/** `npm start`: the whole job on the bundled synthetic sample drops, in a warehouse of their own. */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { runMain } from './args.ts';
-import { DEFAULT_WAREHOUSE, pipelineCommand } from './pipeline.ts';
+import { runCommand } from './command.ts';
+import { pipelineCommand, SAMPLE_WAREHOUSE } from './pipeline.ts';
 
 const SAMPLE = 'data/sample';
 
-runMain(async () => {
-  const drops = readdirSync(SAMPLE).filter((d) => statSync(join(SAMPLE, d)).isDirectory()).sort().map((d) => join(SAMPLE, d));
-  console.log(`Loading ${drops.length} synthetic sample drops into ${DEFAULT_WAREHOUSE}`);
-  await pipelineCommand(drops, DEFAULT_WAREHOUSE, 'out');
-});
+export const startSpec = {
+  name: 'npm start --',
+  summary: `Loads the bundled synthetic sample drops (${SAMPLE}/) into their own warehouse, ${SAMPLE_WAREHOUSE}, and rebuilds the models. `
+    + 'Real drops go into another warehouse with npm run pipeline.',
+  options: {
+    out: { value: 'DIR', help: 'where quarantine and warning files go, in a folder per warehouse', default: 'out' },
+  },
+  examples: ['npm start'],
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runCommand(startSpec, async ({ values }) => {
+    const drops = readdirSync(SAMPLE).filter((d) => statSync(join(SAMPLE, d)).isDirectory()).sort().map((d) => join(SAMPLE, d));
+    console.log(`Loading ${drops.length} SYNTHETIC sample drops into their own warehouse, ${SAMPLE_WAREHOUSE}`);
+    console.log('(your own drops go into data/warehouse.duckdb: npm run pipeline -- DROP)');
+    await pipelineCommand(drops, SAMPLE_WAREHOUSE, values.out!);
+  });
+}

@@ -18,13 +18,17 @@ export function summaryLines(summary: RunSummary): string[] {
   ];
   // read = new + replaced + unchanged + quarantined + duplicate + totals + blank, for every file.
   const header = ['file', 'read', 'new', 'replaced', 'unchanged', 'quarantined', 'duplicate', 'totals', 'blank', 'retracted', 'warnings'];
-  const rows = summary.files.map((f) => [
+  const rows = summary.files.filter((f) => !f.ignored).map((f) => [
     f.file, f.error ? (f.rowsRead > 0 ? `${n(f.rowsRead)} STOPPED` : 'FAILED') : n(f.rowsRead),
     ...[f.rowsNew, f.rowsReplaced, f.rowsUnchanged, f.rowsQuarantined, f.rowsDuplicate, f.rowsTotals, f.rowsBlank, f.rowsRetracted, f.warnings].map(n),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   lines.push(format(header), ...rows.map(format));
+  const fromHeader = summary.files.filter((f) => f.datasetFrom === 'header' && !f.error);
+  if (fromHeader.length > 0) lines.push('', 'Datasets told by the header (the file name does not say):', ...fromHeader.map((f) => `  ${f.file}: dataset ${f.dataset}, from its header`));
+  const ignored = summary.files.filter((f) => f.ignored);
+  if (ignored.length > 0) lines.push('', 'Ignored (no data in them):', ...ignored.map((f) => `  ${f.file}: ${f.ignored}`));
   const failed = summary.files.filter((f) => f.error);
   if (failed.length > 0) lines.push('', 'Files that could not be read or were stopped:', ...failed.map((f) => `  ${f.error}`));
   const failures = summary.models?.failures ?? [];
@@ -34,14 +38,16 @@ export function summaryLines(summary: RunSummary): string[] {
   return lines;
 }
 
-/** Writes the run's quarantined rows and warnings to CSV files Excel opens safely. */
-export async function exportIssues(connection: DuckDBConnection, loadId: number, outDir: string): Promise<{ quarantine: string; warnings: string; counts: [number, number] }> {
+/** Writes the run's quarantined rows and warnings to CSV files Excel opens safely, named `<prefix>-load-N-…`. */
+export async function exportIssues(
+  connection: DuckDBConnection, loadId: number, outDir: string, prefix: string,
+): Promise<{ quarantine: string; warnings: string; counts: [number, number] }> {
   const quarantine = await queryRows<Record<string, unknown>>(connection,
     `select source_file, source_line, column_name, column_label, found, message, raw_values from quarantine where load_id = $id order by source_file, source_line`, { id: loadId });
   const warnings = await queryRows<Record<string, unknown>>(connection,
     `select source_file, source_line, rule, message from dq_warnings where load_id = $id order by source_file, source_line`, { id: loadId });
   const safe = (rows: Record<string, unknown>[]) => rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null || v === undefined ? '' : spreadsheetSafe(String(v))])));
-  const paths = { quarantine: `${outDir}/quarantine-load-${loadId}.csv`, warnings: `${outDir}/warnings-load-${loadId}.csv` };
+  const paths = { quarantine: `${outDir}/${prefix}-load-${loadId}-quarantine.csv`, warnings: `${outDir}/${prefix}-load-${loadId}-warnings.csv` };
   // A BOM so that Excel reads the Persian text as UTF-8.
   writeFileSync(paths.quarantine, '\ufeff' + Papa.unparse(safe(quarantine), { columns: ['source_file', 'source_line', 'column_name', 'column_label', 'found', 'message', 'raw_values'] }));
   writeFileSync(paths.warnings, '\ufeff' + Papa.unparse(safe(warnings), { columns: ['source_file', 'source_line', 'rule', 'message'] }));

@@ -7,28 +7,30 @@ import { basename, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DATASET_NAMES, type DatasetName } from '../schema/datasets.ts';
 import { ENCODINGS, type Encoding } from './encoding.ts';
+import { datasetFromHeader } from './sniff.ts';
+import { nearest } from '../text.ts';
 
 export const UNITS = ['million_rial', 'rial', 'toman', 'billion_rial'] as const;
 export type Unit = (typeof UNITS)[number];
 
+/** One file's entry in a manifest. */
+export const manifestFileSchema = z.object({
+  path: z.string().min(1),
+  dataset: z.enum(DATASET_NAMES as [DatasetName, ...DatasetName[]]).optional(),
+  encoding: z.enum(ENCODINGS as [Encoding, ...Encoding[]]).optional(),
+  unit: z.enum(UNITS).optional(),
+  source: z.string().optional(),
+  /** Retract stored rows of the file's bank or agency, in its quarters, that it no longer lists. */
+  replace: z.enum(['quarters']).optional(),
+}).strict();
+
 export const manifestSchema = z.object({
+  /** The drop is invented (the bundled sample): kept apart from real drops. */
   synthetic: z.boolean().optional(),
   note: z.string().optional(),
   unit: z.enum(UNITS).optional(),
   source: z.string().optional(),
-  files: z
-    .array(
-      z.object({
-        path: z.string().min(1),
-        dataset: z.enum(DATASET_NAMES as [DatasetName, ...DatasetName[]]).optional(),
-        encoding: z.enum(ENCODINGS as [Encoding, ...Encoding[]]).optional(),
-        unit: z.enum(UNITS).optional(),
-        source: z.string().optional(),
-        /** Retract stored rows of the file's bank or agency, in its quarters, that it no longer lists. */
-        replace: z.enum(['quarters']).optional(),
-      }).strict(),
-    )
-    .optional(),
+  files: z.array(manifestFileSchema).optional(),
 }).strict();
 export type Manifest = z.infer<typeof manifestSchema>;
 
@@ -40,6 +42,8 @@ export interface DropFile {
   /** How the file is named in messages and lineage: `<drop folder>/<file name>`. */
   name: string;
   dataset?: DatasetName;
+  /** How the dataset was told: by the manifest, the file's name, or its header. */
+  datasetFrom?: 'manifest' | 'name' | 'header';
   format?: FileFormat;
   encoding?: Encoding;
   unit: Unit;
@@ -47,6 +51,8 @@ export interface DropFile {
   replace?: 'quarters';
   /** Why the file cannot be read at all (it is then reported and skipped). */
   error?: string;
+  /** Why the file is not data at all (a note, a picture): listed as ignored, not as failed. */
+  ignored?: string;
 }
 
 const IGNORED = /^(manifest\.json|readme(\..*)?|\..*|.*~)$/i;
@@ -58,7 +64,8 @@ export function datasetFromName(fileName: string): DatasetName | undefined {
   return byLength.find((name) => stem === name || new RegExp(`^${name}[^a-z]`).test(stem));
 }
 
-function formatFromName(fileName: string): FileFormat | { error: string } {
+/** The format a file's extension tells; an error for workbooks, and `other` for what is not data. */
+function formatFromName(fileName: string): FileFormat | 'other' | { error: string } {
   const ext = extname(fileName).toLowerCase();
   if (['.csv', '.tsv', '.txt', '.tab'].includes(ext)) return 'csv';
   if (ext === '.json') return 'json';
@@ -66,7 +73,22 @@ function formatFromName(fileName: string): FileFormat | { error: string } {
   if (['.xlsx', '.xls', '.xlsm', '.ods'].includes(ext)) {
     return { error: 'it is a spreadsheet workbook, which cannot be read here; in Excel use "Save As → CSV UTF-8" and drop the CSV' };
   }
-  return { error: `files ending in "${ext || '(none)'}" are not read; expected CSV (.csv, .tsv, .txt) or JSON (.json, .ndjson)` };
+  return 'other';
+}
+
+/** A manifest's first problem in plain words, suggesting the nearest valid key for a misspelt one. */
+function manifestProblem(issue: z.core.$ZodIssue): string {
+  const at = issue.path.join('.') || '(top)';
+  if (issue.code === 'unrecognized_keys') {
+    const inFiles = issue.path.includes('files');
+    const valid = Object.keys(inFiles ? manifestFileSchema.shape : manifestSchema.shape);
+    const keys = issue.keys.map((key) => {
+      const guess = nearest(key, valid);
+      return `"${key}"${guess ? ` (did you mean "${guess}"?)` : ''}`;
+    });
+    return `at "${at}": unknown key ${keys.join(', ')}; valid keys: ${valid.join(', ')}`;
+  }
+  return `at "${at}": ${issue.message}`;
 }
 
 /** The files of a drop folder; a problem with the folder or its manifest throws a plain message. */
@@ -84,10 +106,7 @@ export function listDrop(dropDir: string): { files: DropFile[]; manifest?: Manif
       throw new Error(`${dropName}/manifest.json is not valid JSON: ${(error as Error).message}`);
     }
     const parsed = manifestSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(`${dropName}/manifest.json: at "${issue.path.join('.') || '(top)'}": ${issue.message}`);
-    }
+    if (!parsed.success) throw new Error(`${dropName}/manifest.json: ${manifestProblem(parsed.error.issues[0]!)}`);
     manifest = parsed.data;
   }
   const entries = new Map((manifest?.files ?? []).map((f) => [f.path, f]));
@@ -97,19 +116,30 @@ export function listDrop(dropDir: string): { files: DropFile[]; manifest?: Manif
   }
   const files = names.map((fileName): DropFile => {
     const entry = entries.get(fileName);
+    const byName = datasetFromName(fileName);
     const file: DropFile = {
       path: join(dir, fileName),
       name: `${dropName}/${fileName}`,
-      dataset: entry?.dataset ?? datasetFromName(fileName),
+      dataset: entry?.dataset ?? byName,
+      datasetFrom: entry?.dataset ? 'manifest' : byName ? 'name' : undefined,
       encoding: entry?.encoding,
       unit: entry?.unit ?? manifest?.unit ?? 'million_rial',
       replace: entry?.replace,
     };
     const format = formatFromName(fileName);
     if (typeof format === 'object') file.error = format.error;
-    else file.format = format;
-    if (!file.dataset && !file.error) {
-      file.error = `cannot tell which dataset it holds: start its name with one of ${DATASET_NAMES.join(', ')}, or list it in manifest.json`;
+    else if (format === 'other') {
+      if (file.dataset) file.error = `files ending in "${extname(fileName) || '(none)'}" are not read; expected CSV (.csv, .tsv, .txt) or JSON (.json, .ndjson)`;
+      else file.ignored = `not a data file (CSV or JSON)`;
+    } else file.format = format;
+    if (!file.dataset && !file.error && !file.ignored) {
+      // The name does not tell: the header does, when one dataset's columns fit it best.
+      const found = datasetFromHeader(file.path, file.format!, file.encoding);
+      if ('dataset' in found) Object.assign(file, { dataset: found.dataset, datasetFrom: 'header' });
+      else if ('tie' in found) {
+        file.error = `its header fits ${found.tie.join(', ')} equally (it names ${found.columns.join(', ')}); `
+          + `say which in manifest.json: { "files": [ { "path": "${fileName}", "dataset": "${found.tie[0]}" } ] }`;
+      } else file.ignored = found.none;
     }
     return file;
   });

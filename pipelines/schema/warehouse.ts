@@ -113,6 +113,17 @@ export const BOOKKEEPING_DDL = [
     new_source_file VARCHAR,
     new_source_line BIGINT
   )`,
+  // The drops each load took, and whether they were synthetic (the bundled sample).
+  `create table if not exists load_drops (
+    load_id INTEGER,
+    drop_name VARCHAR,
+    drop_path VARCHAR,
+    synthetic BOOLEAN
+  )`,
+  // Settings of this warehouse: its id (names its output folder), its province.
+  `create table if not exists warehouse_info (name VARCHAR primary key, value VARCHAR)`,
+  `insert into warehouse_info select 'warehouse_id', uuid()::VARCHAR where not exists (select 1 from warehouse_info where name = 'warehouse_id')`,
+  `insert into warehouse_info select 'province', 'fars' where not exists (select 1 from warehouse_info where name = 'province')`,
   `create table if not exists dq_warnings (
     load_id INTEGER,
     dataset VARCHAR,
@@ -134,8 +145,20 @@ const ADDED_COLUMNS: [table: string, column: string, type: string][] = [
   ['load_files', 'rows_replaced', 'BIGINT'],
   ['load_files', 'rows_retracted', 'BIGINT'],
   ['load_files', 'rows_blank', 'BIGINT'],
+  ['load_files', 'dataset_from', 'VARCHAR'],
+  ['load_files', 'ignored', 'VARCHAR'],
   ...Object.values(DATASETS).map((d): [string, string, string] => [d.name, 'source_record', 'BIGINT']),
 ];
+
+/**
+ * The to-do lists: the quarantined rows and warnings of the latest load of each file, so that a
+ * file loaded again does not count its rejected rows twice, and a corrected file clears them.
+ */
+const OPEN_VIEWS = ['quarantine', 'dq_warnings'].map((table) => `
+  create or replace view ${table}_open as
+  select t.* from ${table} t
+  join (select source_file, max(load_id) as load_id from load_files group by source_file) latest
+    on latest.source_file = t.source_file and latest.load_id = t.load_id`);
 
 /** Every CREATE statement the warehouse needs, in order. */
 export function warehouseDdl(): string[] {
@@ -143,5 +166,6 @@ export function warehouseDdl(): string[] {
     ...BOOKKEEPING_DDL,
     ...Object.values(DATASETS).map((d) => coreTableDdl(d)),
     ...ADDED_COLUMNS.map(([table, column, type]) => `alter table "${table}" add column if not exists "${column}" ${type}`),
+    ...OPEN_VIEWS,
   ];
 }

@@ -4,7 +4,7 @@ import { load, tempWarehouse } from '../helpers.ts';
 describe('drops that cannot be loaded as given', () => {
   it('refuses a manifest with a misspelled key instead of ignoring it (a unit would be lost)', async () => {
     await expect(load(['tests/fixtures/manifest-typo'], tempWarehouse()))
-      .rejects.toThrow(/^manifest-typo\/manifest.json: at "\(top\)": Unrecognized key: "units"$/);
+      .rejects.toThrow(/^manifest-typo\/manifest.json: at "\(top\)": unknown key "units" \(did you mean "unit"\?\); valid keys: synthetic, note, unit, source, files$/);
   });
 
   it('refuses two drops of one name in one run, since their files would be confused', async () => {
