@@ -19,6 +19,8 @@ export interface CsvSource {
   columns: number;
   /** The file's own encoding, named in messages about bytes that are not text. */
   encoding: string;
+  /** The select list that names the positional columns c0…cN (`c0 as "year", …`): read in the same pass. */
+  select: string;
 }
 
 /** Quote-opened lines recovered from before a file is given up as unreadable. */
@@ -34,7 +36,7 @@ async function readSegment(connection: DuckDBConnection, table: string, path: st
   await connection.run(`drop table if exists ${ident(`${table}_scans`)}`);
   await connection.run(`
     create or replace temp table ${ident(table)} as
-    select * from read_csv(${literal(path)},
+    select ${source.select} from read_csv(${literal(path)},
       header = false, skip = ${skip}, columns = {${positional}},
       delim = ${literal(source.delimiter)}, quote = '"', escape = '"', comment = '',
       auto_detect = false, strict_mode = true, max_line_size = 10000000,
@@ -78,7 +80,7 @@ function lineAt(path: string, approx: number): { next: number; text: string } {
 }
 
 /**
- * Reads `source` into `table` (columns c0…cN) and its unparsable lines into `rejectsTable`
+ * Reads `source` into `table` (its columns named by `source.select`) and its unparsable lines into `rejectsTable`
  * (line, raw, problem), each line numbered as in the planner's file. When a quote opened on a
  * line runs into the lines below it, that line is set aside and the rest is read again from the
  * next line on, so that one bad line never swallows the rows after it.

@@ -136,11 +136,9 @@ async function readCsv(
     path = copy;
   }
   const table = `raw_${key}`;
-  const source = { path, skip, lineOffset: linesAbove - skip, delimiter: header.delimiter, columns: header.cells.length, encoding };
-  await readCsvLines(connection, source, `${table}_cells`, rejectsTable, tmpDir);
   const select = header.columns.flatMap((column, i) => (column ? [`c${i} as ${ident(column)}`] : [])).join(', ');
-  await connection.run(`create or replace temp table ${ident(table)} as select ${select} from ${ident(`${table}_cells`)}`);
-  await connection.run(`drop table ${ident(`${table}_cells`)}`);
+  const source = { path, skip, lineOffset: linesAbove - skip, delimiter: header.delimiter, columns: header.cells.length, encoding, select };
+  await readCsvLines(connection, source, table, rejectsTable, tmpDir);
   const [{ rejects }] = await queryRows<{ rejects: number }>(connection, `select count(*)::INTEGER as rejects from ${ident(rejectsTable)}`) as [{ rejects: number }];
   const names = headerNames(dataset);
   const notes = header.cells.flatMap((cell, i) => {
