@@ -1,0 +1,49 @@
+/** `npm run dashboards -- [--db FILE] [--out DIR] [--pdf] [--as-of 1394-Q2]`: the one-file offline dashboard. */
+import { relative } from 'node:path';
+import { buildDashboard } from '../../dashboards/build.ts';
+import { printPdf } from '../../dashboards/pdf.ts';
+import { parseArgs, runMain } from './args.ts';
+import { DEFAULT_WAREHOUSE } from './pipeline.ts';
+
+export const DEFAULT_DASHBOARD_DIR = 'out/dashboards';
+
+const HELP = `npm run dashboards -- [--db FILE] [--out DIR] [--pdf] [--as-of 1394-Q2]
+
+Writes one self-contained HTML file (index.html in --out, default ${DEFAULT_DASHBOARD_DIR}) that opens
+from file:// with no network: Persian by default, an English switch, filters kept in the URL.
+  --db FILE       the warehouse (default ${DEFAULT_WAREHOUSE})
+  --out DIR       where to write index.html (and pack.pdf)
+  --pdf           also write the A4 pack, pack.pdf, through Chromium (/usr/bin/chromium)
+  --as-of Y-QN    the quarter shown first and on the cover (default: the latest in the warehouse)
+  --help          this text`;
+
+/** Parses "1394-Q2" (or "1394-2") into a year and quarter. */
+export function parseAsOf(text: string): { year: number; quarter: number } {
+  const m = /^(\d{4})-Q?([1-4])$/i.exec(text.trim());
+  if (!m) throw new Error(`--as-of ${text}: expected a Jalali year and quarter such as 1394-Q2`);
+  return { year: Number(m[1]), quarter: Number(m[2]) };
+}
+
+/** Builds the dashboard (and with `pdf`, the A4 pack) and prints where they are. */
+export async function dashboardsCommand(options: { dbPath: string; outDir: string; pdf?: boolean; asOf?: string }): Promise<void> {
+  const result = await buildDashboard({ dbPath: options.dbPath, outDir: options.outDir,
+    asOf: options.asOf ? parseAsOf(options.asOf) : undefined });
+  console.log(`Dashboard: ${relative(process.cwd(), result.htmlPath)} (${(result.bytes / 1024).toFixed(0)} KB, `
+    + `built in ${(result.ms.total / 1000).toFixed(1)} s)`);
+  if (options.pdf) {
+    const pdf = await printPdf(result.htmlPath);
+    console.log(`A4 pack:   ${relative(process.cwd(), pdf.pdfPath)} (${pdf.pages} pages, ${(pdf.ms / 1000).toFixed(1)} s)`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runMain(async () => {
+    const argv = process.argv.slice(2);
+    if (argv.includes('--help') || argv.includes('-h')) { console.log(HELP); return; }
+    const pdf = argv.includes('--pdf');
+    const { positional, values } = parseArgs(argv.filter((a) => a !== '--pdf'), ['db', 'out', 'as-of']);
+    if (positional.length) throw new Error(`unexpected argument ${positional[0]}; see npm run dashboards -- --help`);
+    await dashboardsCommand({ dbPath: values.db ?? DEFAULT_WAREHOUSE, outDir: values.out ?? DEFAULT_DASHBOARD_DIR, pdf,
+      asOf: values['as-of'] });
+  });
+}
