@@ -31,6 +31,8 @@ export async function printPdf(htmlPath: string, pdfPath = join(dirname(htmlPath
     await page.evaluate(async () => {
       await document.fonts.ready;
       (window as unknown as { redraw: () => void }).redraw();
+      // Print every definition under its chart.
+      document.querySelectorAll('details').forEach((d) => { d.open = true; });
     });
     await page.pdf({ path: pdfPath, format: 'A4', printBackground: true, preferCSSPageSize: true });
     await page.close();

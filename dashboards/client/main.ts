@@ -91,7 +91,9 @@ function figure(label: string, shown: string, metric: string, value: string, not
 
 function tableOf(spec: Table): HTMLElement {
   return el('table', {}, el('thead', {}, el('tr', {}, ...spec.columns.map((c) => el('th', {}, c)))),
-    el('tbody', {}, ...spec.rows.map((r) => el('tr', {}, ...r.map((cell) => el('td', {}, cell))))));
+    // A cell with Latin text (a file path, a message) takes its direction from its own text.
+    el('tbody', {}, ...spec.rows.map((r) => el('tr', {}, ...r.map((cell) => el('td', /[A-Za-z]/.test(cell) ? { dir: 'auto' } : {},
+      cell))))));
 }
 
 function sourceLine(view: ViewId, metrics?: string[]): HTMLElement {
@@ -346,17 +348,29 @@ function qualityView(): HTMLElement {
   return sectionEl('quality', words.quality, page(
     el('p', { class: 'note' }, words.filtersNotApplied),
     el('h3', {}, words.loads),
-    tableOf({ columns: [c.load, c.time, c.filesN, c.read, c.loaded, c.quarantined, c.warnings, c.tests],
-      rows: q.loads.map((l) => [int(l.id), localDigits(l.finishedJalali ?? '—', lang), int(l.files), int(l.read), int(l.loaded),
-        int(l.quarantined), int(l.warnings), int(l.testFailures)]) }),
+    printedTable({ columns: [c.load, c.time, c.filesN, c.read, c.loaded, c.quarantined, c.warnings, c.tests],
+      rows: [...q.loads].reverse().map((l) => [int(l.id), localDigits(l.finishedJalali ?? '—', lang), int(l.files),
+        int(l.read), int(l.loaded), int(l.quarantined), int(l.warnings), int(l.testFailures)]) }, 0),
     el('h3', {}, `${words.quarantine} (${int(q.quarantineTotal)})`),
-    tableOf({ columns: [c.load, c.dataset, c.file, c.line, c.message],
-      rows: q.quarantine.map((r) => [int(r.load), r.dataset, r.file, int(r.line), r.message]) }),
-    q.quarantineTotal > listed ? el('p', { class: 'note' }, `+${int(q.quarantineTotal - listed)} ${words.more}`) : null,
-    el('h3', {}, words.warnings),
-    tableOf({ columns: [c.rule, c.dataset, c.count, c.example],
-      rows: q.warnings.map((w) => [w.rule, w.dataset, int(w.count), w.example]) }),
-    sourceLine('quality')));
+    printedTable({ columns: [c.load, c.dataset, c.file, c.line, c.message],
+      rows: q.quarantine.map((r) => [int(r.load), r.dataset, r.file, int(r.line), r.message]) }, q.quarantineTotal - listed),
+    sourceLine('quality')),
+  page(el('h3', {}, words.warnings),
+    printedTable({ columns: [c.rule, c.dataset, c.count, c.example],
+      rows: q.warnings.map((w) => [w.rule, w.dataset, int(w.count), w.example]) }, 0)));
+}
+
+/** Rows a table shows in print; the rest stay in the HTML file, and the page says how many. */
+const PRINTED_ROWS = 8;
+
+/** A table whose rows beyond PRINTED_ROWS are left out of print, with a note of how many (plus `unlisted`). */
+function printedTable(spec: Table, unlisted: number): HTMLElement {
+  const table = tableOf(spec);
+  table.querySelectorAll('tbody tr').forEach((tr, i) => { if (i >= PRINTED_ROWS) tr.classList.add('screen-only'); });
+  const hiddenInPrint = Math.max(0, spec.rows.length - PRINTED_ROWS);
+  return el('div', {}, table,
+    unlisted > 0 ? el('p', { class: 'note' }, `+${int(unlisted)} ${t().more}`) : null,
+    hiddenInPrint > 0 ? el('p', { class: 'note print-only' }, `+${int(hiddenInPrint)} ${t().more} (HTML)`) : null);
 }
 
 function changesView(): HTMLElement {
@@ -366,13 +380,23 @@ function changesView(): HTMLElement {
   const moved = model.moved(filters);
   const asOf = quarterName(data.meta.asOf.year, data.meta.asOf.quarter, lang);
   const movedRows = moved.slice(0, 10);
+  // Files grouped by dataset: a first load brings every file of every drop.
+  const byDataset = (files: { file: string; dataset: string; loaded: number }[]): Table => {
+    const groups = new Map<string, { files: string[]; loaded: number }>();
+    for (const f of files) {
+      const g = groups.get(f.dataset) ?? { files: [], loaded: 0 };
+      g.files.push(f.file);
+      g.loaded += f.loaded;
+      groups.set(f.dataset, g);
+    }
+    return { columns: [c.dataset, c.filesN, c.loaded, c.file], rows: [...groups.entries()].map(([d, g]) =>
+      [d, int(g.files.length), int(g.loaded), g.files.length > 2 ? `${g.files[0]} … ${g.files.at(-1)}` : g.files.join('، ')]) };
+  };
   return sectionEl('changes', `${words.changes} (${words.cols.load} ${int(ch.loadId)})`, page(
     el('h3', {}, `${words.newFiles} (${int(ch.newFiles.length)})`),
-    ch.newFiles.length ? tableOf({ columns: [c.file, c.dataset, c.loaded],
-      rows: ch.newFiles.map((f) => [f.file, f.dataset, int(f.loaded)]) }) : el('p', {}, words.none),
+    ch.newFiles.length ? tableOf(byDataset(ch.newFiles)) : el('p', {}, words.none),
     el('h3', {}, `${words.changedFiles} (${int(ch.changedFiles.length)})`),
-    ch.changedFiles.length ? tableOf({ columns: [c.file, c.dataset, c.loaded],
-      rows: ch.changedFiles.map((f) => [f.file, f.dataset, int(f.loaded)]) }) : el('p', {}, words.none),
+    ch.changedFiles.length ? tableOf(byDataset(ch.changedFiles)) : el('p', {}, words.none),
     el('h3', {}, words.replaced),
     !data.meta.hasReplacedRows ? el('p', {}, words.noReplaced)
       : ch.replaced.length ? tableOf({ columns: [c.dataset, c.count], rows: ch.replaced.map((r) => [r.dataset, int(r.count)]) })
