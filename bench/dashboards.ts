@@ -28,8 +28,8 @@ async function addApplications(dbPath: string, rows: number): Promise<number> {
     const [base] = await queryRows<{ n: number }>(c, 'select count(*) as n from applications');
     const copies = Math.max(1, Math.ceil(rows / base!.n));
     await c.run('begin');
-    await c.run(`insert into applications select * replace ('X' || k || '-' || application_id as application_id)
-      from applications, range(${copies}) t(k)`);
+    await c.run(`insert into applications select a.* replace ('X' || k || '-' || a.application_id as application_id)
+      from applications a, range(${copies}) t(k)`);
     await buildModels(c, { loadId: 1 });
     await c.run('commit');
     const [count] = await queryRows<{ n: number }>(c, 'select count(*) as n from applications');

@@ -130,14 +130,14 @@ function card(id: string, title: string, draw: (width: number) => Element, table
   const c = el('figure', { class: 'card', id },
     el('div', { class: 'card-head' }, el('h3', {}, title), toggle),
     note ? el('p', { class: 'note' }, note) : null, box, tableBox, sourceLine(view, metrics));
-  pending.push(() => {
-    const width = Math.max(280, Math.floor(box.clientWidth || 600));
-    box.replaceChildren(draw(width));
+  pending.push({
+    width: () => Math.max(280, Math.floor(box.clientWidth || 600)),
+    draw: (width) => box.replaceChildren(draw(width)),
   });
   return c;
 }
 
-let pending: (() => void)[] = [];
+let pending: { width: () => number; draw: (width: number) => void }[] = [];
 
 function sectionEl(id: ViewId, title: string, ...children: HTMLElement[]): HTMLElement {
   return el('section', { id, class: 'view' }, el('h2', {}, title), ...children);
@@ -555,7 +555,9 @@ function render(): void {
   const app = document.getElementById('app')!;
   app.replaceChildren(header(), findings(), overview(), absorptionView(), gapsView(), timingView(), ndfView(), jobsView(),
     qualityView(), changesView());
-  for (const draw of pending) draw();
+  // Read every box's width before drawing any, so the layout is computed once, not once per chart.
+  const widths = pending.map((p) => p.width());
+  pending.forEach((p, i) => p.draw(widths[i]!));
   document.body.dataset.rendered = String(Number(document.body.dataset.rendered ?? 0) + 1);
 }
 

@@ -23,7 +23,12 @@ const AGENCY_REPORT = 4;
 type Raw = (number | string | null)[];
 
 const num = (v: unknown): number => v as number;
-const micro = (v: unknown): bigint | null => parseMicro(v as string | null);
+// Money cells are parsed into BigInt once, when the model is made (see MONEY_COLUMNS).
+const micro = (v: unknown): bigint | null => (typeof v === 'bigint' ? v : parseMicro(v as string | null));
+
+/** The money columns of each row set, parsed from text to BigInt micro-units once. */
+const MONEY_COLUMNS = { absorption: [8, 9, 10, 11, 12], gaps: [7, 8, 9, 10, 11], reasons: [7], timing: [3, 4, 5],
+  ndf: [5, 6, 7] } as const;
 
 /** Sums of one group: exact money, plus what the rate and gap need. */
 export interface AbsorptionSum {
@@ -48,7 +53,18 @@ export function gapOf(s: AbsorptionSum): bigint | null {
 
 /** Reads the page's data and answers every view's question for a selection. */
 export class DashboardModel {
-  constructor(readonly data: DashboardData) {}
+  private readonly byPeriod = new Map<number, Raw[]>();
+
+  constructor(readonly data: DashboardData) {
+    for (const [set, columns] of Object.entries(MONEY_COLUMNS) as [keyof typeof MONEY_COLUMNS, readonly number[]][]) {
+      for (const row of data[set] as unknown[][]) for (const c of columns) row[c] = micro(row[c]);
+    }
+    for (const r of data.absorption) {
+      const key = num(r[A.y]) * 10 + num(r[A.q]);
+      const list = this.byPeriod.get(key);
+      if (list) list.push(r); else this.byPeriod.set(key, [r]);
+    }
+  }
 
   /** The programme's own funding source code index (reasons and NDF lines carry only the programme). */
   programFunding(program: number): number {
@@ -78,7 +94,7 @@ export class DashboardModel {
 
   /** mart_absorption rows of the selected period and filters. */
   absorptionRows(f: Filters, period: { year: number; quarter: number } = f): Raw[] {
-    return this.data.absorption.filter((r) => r[A.y] === period.year && r[A.q] === period.quarter && this.matches(r, f, A));
+    return (this.byPeriod.get(period.year * 10 + period.quarter) ?? []).filter((r) => this.matches(r, f, A));
   }
 
   /** Province (or filtered) sums in the mart_absorption_trend way: allocated over every key, stages over reports in totals. */
@@ -110,7 +126,8 @@ export class DashboardModel {
     for (const r of rows) {
       const code = num(r[A[dim]]);
       if (dim === 'agency' && code < 0) continue;
-      groups.set(code, [...(groups.get(code) ?? []), r]);
+      const list = groups.get(code);
+      if (list) list.push(r); else groups.set(code, [r]);
     }
     return [...groups.entries()].map(([code, list]) => ({ code, sum: this.sum(list, dim === 'agency') }))
       .sort((a, b) => Number(b.sum.allocated - a.sum.allocated));
