@@ -1,4 +1,5 @@
 /** `npm run dashboards -- [--db FILE] [--out DIR] [--pdf] [--as-of 1394-Q2]`: the one-file offline dashboard. */
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { buildDashboard } from '../../dashboards/build.ts';
 import { printPdf } from '../../dashboards/pdf.ts';
@@ -26,8 +27,12 @@ export function parseAsOf(text: string): { year: number; quarter: number } {
 
 /** Builds the dashboard (and with `pdf`, the A4 pack) and prints where they are. */
 export async function dashboardsCommand(options: { dbPath: string; outDir: string; pdf?: boolean; asOf?: string }): Promise<void> {
+  const asOf = options.asOf ? parseAsOf(options.asOf) : undefined;
+  if (!existsSync(options.dbPath)) {
+    throw new Error(`the warehouse ${options.dbPath} does not exist; load drops first with npm run pipeline -- DROP... --db FILE`);
+  }
   const result = await buildDashboard({ dbPath: options.dbPath, outDir: options.outDir,
-    asOf: options.asOf ? parseAsOf(options.asOf) : undefined });
+    asOf });
   console.log(`Dashboard: ${relative(process.cwd(), result.htmlPath)} (${(result.bytes / 1024).toFixed(0)} KB, `
     + `built in ${(result.ms.total / 1000).toFixed(1)} s)`);
   if (options.pdf) {
