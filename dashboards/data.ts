@@ -35,13 +35,11 @@ export interface DashboardData {
     hasReplacedRows: boolean;
   };
   codes: Record<Dimension | 'reason' | 'axis' | 'status', CodeName[]>;
-  /** mart_absorption: [y, q, program, fs, bank, agency, county, flags, allocated, referred, approved,
-   *  contracted, disbursed, jobs_committed]; codes as indices into `codes`, -1 for NULL;
+  /** mart_absorption with mart_gap_stages (same grain): [y, q, program, fs, bank, agency, county, flags,
+   *  allocated, referred, approved, contracted, disbursed, jobs_committed, not_referred, not_approved,
+   *  not_contracted, not_disbursed, residual]; codes as indices into `codes`, -1 for NULL;
    *  flags bit 1 = is_in_totals, bit 2 = is_reported, bit 4 = report_source agency. */
   absorption: (number | string | null)[][];
-  /** mart_gap_stages in totals: [y, q, program, fs, bank, agency, county, not_referred, not_approved,
-   *  not_contracted, not_disbursed, residual]. */
-  gaps: (number | string | null)[][];
   /** mart_reasons, origin 'reported': [y, q, reason, program, bank, agency, county, amount, count]. */
   reasons: (number | string | null)[][];
   /** mart_notification_timing by programme: [y, notification_quarter, program, allocated,
@@ -142,7 +140,6 @@ export async function readDashboardData(
   }
 
   const absorption = await readAbsorption(c, code);
-  const gaps = await readGapStages(c, code);
   const reasons = await readReasons(c, code);
   const timing = await readNotificationTiming(c, code);
   const ndf = await readNdfIdle(c, code);
@@ -159,40 +156,39 @@ export async function readDashboardData(
       asOf, periods, synthetic: await isSynthetic(c), builtJalali: String(built[0]?.jalali ?? today),
       loadCount: quality.loads.length, hasReplacedRows,
     },
-    codes, absorption, gaps, reasons, timing, ndf, axes, projects, quality, changes, sources,
+    codes, absorption, reasons, timing, ndf, axes, projects, quality, changes, sources,
   };
 }
 
 type Coder = (dim: string, value: unknown) => number;
 
-/** Overview and absorption views: mart_absorption at its own grain (one row per reporting key). */
+/**
+ * Overview, absorption and gap-stage views: mart_absorption at its own grain (one row per reporting
+ * key), with the key's mart_gap_stages parts beside it (the same grain; one row set keeps the file
+ * small). Reporting coverage and carry-over are counted from these rows too.
+ */
 async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<DashboardData['absorption']> {
+  // issue 11: mart_reporting_coverage and mart_carry_over, once built, replace the page's counts
+  // from these rows (model.ts coverage() and carryOver()); mart_gap_by_unit the per-programme parts.
   const rows = await queryRows<Row>(c, `
-    select year, quarter, program, funding_source, bank, agency, county,
-           (case when is_in_totals then 1 else 0 end) + (case when is_reported then 2 else 0 end)
-             + (case when report_source = 'agency' then 4 else 0 end) as flags,
-           allocated_amount::varchar as allocated, referred_amount::varchar as referred,
-           approved_amount::varchar as approved, contracted_amount::varchar as contracted,
-           disbursed_amount::varchar as disbursed, jobs_committed
-    from mart_absorption
-    order by year, quarter, program, bank, agency, county`);
+    select a.year, a.quarter, a.program, a.funding_source, a.bank, a.agency, a.county,
+           (case when a.is_in_totals then 1 else 0 end) + (case when a.is_reported then 2 else 0 end)
+             + (case when a.report_source = 'agency' then 4 else 0 end) as flags,
+           a.allocated_amount::varchar as allocated, a.referred_amount::varchar as referred,
+           a.approved_amount::varchar as approved, a.contracted_amount::varchar as contracted,
+           a.disbursed_amount::varchar as disbursed, a.jobs_committed,
+           g.not_referred_amount::varchar as g1, g.not_approved_amount::varchar as g2,
+           g.not_contracted_amount::varchar as g3, g.not_disbursed_amount::varchar as g4, g.residual_amount::varchar as g5
+    from mart_absorption a
+    left join mart_gap_stages g on g.year = a.year and g.quarter = a.quarter and g.program = a.program
+      and g.funding_source is not distinct from a.funding_source and g.bank is not distinct from a.bank
+      and g.agency is not distinct from a.agency and g.county is not distinct from a.county
+    order by a.year, a.quarter, a.program, a.bank, a.agency, a.county`);
   return rows.map((r) => [Number(r.year), Number(r.quarter), code('program', r.program),
     code('funding_source', r.funding_source), code('bank', r.bank), code('agency', r.agency), code('county', r.county),
     Number(r.flags), compactDecimal(r.allocated), compactDecimal(r.referred), compactDecimal(r.approved),
-    compactDecimal(r.contracted), compactDecimal(r.disbursed), r.jobs_committed === null ? null : Number(r.jobs_committed)]);
-}
-
-/** Gap stages view: mart_gap_stages rows counted in totals. */
-async function readGapStages(c: DuckDBConnection, code: Coder): Promise<DashboardData['gaps']> {
-  const rows = await queryRows<Row>(c, `
-    select year, quarter, program, funding_source, bank, agency, county,
-           not_referred_amount::varchar as a, not_approved_amount::varchar as b,
-           not_contracted_amount::varchar as c, not_disbursed_amount::varchar as d, residual_amount::varchar as e
-    from mart_gap_stages where is_in_totals
-    order by year, quarter, program, bank, agency, county`);
-  return rows.map((r) => [Number(r.year), Number(r.quarter), code('program', r.program),
-    code('funding_source', r.funding_source), code('bank', r.bank), code('agency', r.agency), code('county', r.county),
-    compactDecimal(r.a), compactDecimal(r.b), compactDecimal(r.c), compactDecimal(r.d), compactDecimal(r.e)]);
+    compactDecimal(r.contracted), compactDecimal(r.disbursed), r.jobs_committed === null ? null : Number(r.jobs_committed),
+    compactDecimal(r.g1), compactDecimal(r.g2), compactDecimal(r.g3), compactDecimal(r.g4), compactDecimal(r.g5)]);
 }
 
 /** Reasons view: the reasons files as reported (origin 'reported'), summed to the view's grain. */

@@ -13,9 +13,9 @@ export interface Filters {
 
 export const FILTER_DIMS = ['program', 'funding_source', 'bank', 'county'] as const;
 
-// Column positions in DashboardData.absorption and .gaps rows.
+// Column positions in DashboardData.absorption rows.
 const A = { y: 0, q: 1, program: 2, funding_source: 3, bank: 4, agency: 5, county: 6, flags: 7,
-  allocated: 8, referred: 9, approved: 10, contracted: 11, disbursed: 12, jobs: 13 } as const;
+  allocated: 8, referred: 9, approved: 10, contracted: 11, disbursed: 12, jobs: 13, firstStage: 14 } as const;
 const IN_TOTALS = 1;
 const REPORTED = 2;
 const AGENCY_REPORT = 4;
@@ -27,7 +27,7 @@ const num = (v: unknown): number => v as number;
 const micro = (v: unknown): bigint | null => (typeof v === 'bigint' ? v : parseMicro(v as string | null));
 
 /** The money columns of each row set, parsed from text to BigInt micro-units once. */
-const MONEY_COLUMNS = { absorption: [8, 9, 10, 11, 12], gaps: [7, 8, 9, 10, 11], reasons: [7], timing: [3, 4, 5],
+const MONEY_COLUMNS = { absorption: [8, 9, 10, 11, 12, 14, 15, 16, 17, 18], reasons: [7], timing: [3, 4, 5],
   ndf: [5, 6, 7] } as const;
 
 /** Sums of one group: exact money, plus what the rate and gap need. */
@@ -140,14 +140,14 @@ export class DashboardModel {
       .map(([year, quarter]) => ({ year, quarter, sum: this.sum(this.absorptionRows(f, { year, quarter })) }));
   }
 
-  /** Gap by funnel stage (mart_gap_stages in totals), per programme; parts in stage order. */
+  /** Gap by funnel stage (mart_gap_stages, rows in totals), per programme; parts in stage order. */
   gapStages(f: Filters): { program: number; parts: bigint[] }[] {
     const groups = new Map<number, bigint[]>();
-    for (const r of this.data.gaps) {
-      if (r[0] !== f.year || r[1] !== f.quarter || !this.matches(r, f, A)) continue;
-      const p = num(r[2]);
+    for (const r of this.absorptionRows(f)) {
+      if (!(num(r[A.flags]) & IN_TOTALS)) continue;
+      const p = num(r[A.program]);
       const parts = groups.get(p) ?? [0n, 0n, 0n, 0n, 0n];
-      for (let i = 0; i < 5; i++) parts[i]! += micro(r[7 + i]) ?? 0n;
+      for (let i = 0; i < 5; i++) parts[i]! += micro(r[A.firstStage + i]) ?? 0n;
       groups.set(p, parts);
     }
     return [...groups.entries()].map(([program, parts]) => ({ program, parts }));
