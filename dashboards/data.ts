@@ -6,6 +6,8 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../pipelines/db.ts';
+import { columnMeta } from '../pipelines/schema/columns.ts';
+import { DATASETS } from '../pipelines/schema/datasets.ts';
 import type { MetricDefinition } from './dictionary.ts';
 
 /** A code list as the page needs it: code and both names (from the reference tables). */
@@ -34,7 +36,7 @@ export interface DashboardData {
     loadCount: number;
     hasReplacedRows: boolean;
   };
-  codes: Record<Dimension | 'reason' | 'axis' | 'status', CodeName[]>;
+  codes: Record<Dimension | 'reason' | 'axis' | 'project_status', CodeName[]>;
   /** mart_absorption with mart_gap_stages (same grain): [y, q, program, fs, bank, agency, county, flags,
    *  allocated, referred, approved, contracted, disbursed, jobs_committed, not_referred, not_approved,
    *  not_contracted, not_disbursed, residual]; codes as indices into `codes`, -1 for NULL;
@@ -104,6 +106,12 @@ async function codeList(c: DuckDBConnection, table: string, extra?: string): Pro
     ...(extra ? { extra: String(r.extra ?? '') } : {}) }));
 }
 
+/** Project statuses with their Persian names, from the projects schema (ref_statuses holds applications' only). */
+function projectStatuses(): CodeName[] {
+  const names = columnMeta(DATASETS.projects.schema.shape.status).valueNames ?? {};
+  return Object.entries(names).map(([code, fa]) => ({ code, fa: fa[0] ?? code, en: code.replace(/_/g, ' ') }));
+}
+
 /** Reads every view's rows from the warehouse on `c`. */
 export async function readDashboardData(
   c: DuckDBConnection, dictionary: Map<string, MetricDefinition>, options: DataOptions = {},
@@ -116,7 +124,7 @@ export async function readDashboardData(
     county: await codeList(c, 'ref_counties'),
     reason: await codeList(c, 'ref_reasons', 'actor'),
     axis: await codeList(c, 'ref_axes'),
-    status: await codeList(c, 'ref_statuses'),
+    project_status: projectStatuses(),
   };
   const index = new Map<string, Map<string, number>>();
   for (const [dim, list] of Object.entries(codes)) index.set(dim, new Map(list.map((x, i) => [x.code, i])));
@@ -242,7 +250,7 @@ async function readJobs(c: DuckDBConnection, code: Coder): Promise<Pick<Dashboar
       r.facility_jobs_committed === null ? null : Number(r.facility_jobs_committed),
       Number(r.facility_jobs_unknown_count ?? 0), compactDecimal(r.inv)]),
     projects: projects.map((r) => [String(r.project_id), String(r.title), code('axis', r.axis),
-      code('agency', r.lead_agency), String(r.counties ?? ''), code('status', r.status), Number(r.new_jobs),
+      code('agency', r.lead_agency), String(r.counties ?? ''), code('project_status', r.status), Number(r.new_jobs),
       Number(r.sustained_jobs), compactDecimal(r.inv), r.decision_date_jalali === null ? null : String(r.decision_date_jalali)]),
   };
 }

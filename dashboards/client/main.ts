@@ -91,8 +91,8 @@ function figure(label: string, shown: string, metric: string, value: string, not
 
 function tableOf(spec: Table): HTMLElement {
   return el('table', {}, el('thead', {}, el('tr', {}, ...spec.columns.map((c) => el('th', {}, c)))),
-    // A cell with Latin text (a file path, a message) takes its direction from its own text.
-    el('tbody', {}, ...spec.rows.map((r) => el('tr', {}, ...r.map((cell) => el('td', /[A-Za-z]/.test(cell) ? { dir: 'auto' } : {},
+    // A cell with letters (a file path, a message, a Persian title) takes its direction from its own text.
+    el('tbody', {}, ...spec.rows.map((r) => el('tr', {}, ...r.map((cell) => el('td', /[A-Za-z\u0620-\u064a\u0671-\u06d3]/.test(cell) ? { dir: 'auto' } : {},
       cell))))));
 }
 
@@ -325,18 +325,18 @@ function jobsView(): HTMLElement {
       rows: axes.map((a) => [nameOf('axis', a.axis), int(a.projects), int(a.newJobs), int(a.sustained)]),
     }, 'jobs', ['mart_jobs_by_axis.new_jobs', 'mart_jobs_by_axis.sustained_jobs']),
     card('chart-facility-jobs', `${words.facilityJobsAxis}: ${period()}`, (width) => valueBars(facility.map((a) => ({
-      label: nameOf('axis', a.axis), value: a.jobs, note: int(a.jobs) + (a.unknown ? ` (+${int(a.unknown)}?)` : ''),
+      label: nameOf('axis', a.axis), value: a.jobs, note: int(a.jobs) + (a.unknown ? ` · ${int(a.unknown)} ${words.noFigure}` : ''),
       tip: `${nameOf('axis', a.axis)}: ${int(a.jobs)} ${words.jobsUnit}`,
     })), { width, lang, keepOrder: true, color: '#3c8d5a', label: words.jobsUnit }), {
       columns: [words.cols.axis, words.cols.jobs, words.unknownReports],
       rows: facility.map((a) => [nameOf('axis', a.axis), int(a.jobs), int(a.unknown)]),
-    }, 'jobs', ['mart_jobs_by_axis.facility_jobs_committed'])),
+    }, 'jobs', ['mart_jobs_by_axis.facility_jobs_committed'], words.unknownNote)),
     page(el('figure', { class: 'card', id: 'table-projects' }, el('div', { class: 'card-head' }, el('h3', {}, words.projectsTable)),
       tableOf({
         columns: [words.cols.id, words.cols.title, words.cols.axis, words.cols.lead, words.cols.counties, words.cols.status,
           words.cols.newJobs, words.cols.sustained],
         rows: projects.map((p) => [String(p[0]), String(p[1]), nameOf('axis', p[2] as number), nameOf('agency', p[3] as number),
-          counties(String(p[4])), nameOf('status', p[5] as number), int(p[6] as number), int(p[7] as number)]),
+          counties(String(p[4])), nameOf('project_status', p[5] as number), int(p[6] as number), int(p[7] as number)]),
       }), sourceLine('jobs', ['mart_projects.status']))));
 }
 
