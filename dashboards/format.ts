@@ -88,6 +88,17 @@ export function microToDecimal(micro: bigint): string {
   return `${negative ? '-' : ''}${whole}.${fraction}`;
 }
 
+/** An exact amount in million rials with grouping and every non-zero decimal, in the language's digits. */
+export function formatExactMillions(micro: bigint | null, lang: Lang): string {
+  if (micro === null) return '—';
+  const [whole = '0', fraction = ''] = microToDecimal(micro).split('.');
+  const negative = whole.startsWith('-');
+  const grouped = (negative ? whole.slice(1) : whole).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const decimals = fraction.replace(/0+$/, '');
+  const text = `${negative ? '−' : ''}${grouped}${decimals ? `.${decimals}` : ''}`;
+  return lang === 'fa' ? localDigits(text.replace(/,/g, '٬').replace('.', '٫'), 'fa') : text;
+}
+
 /** Micro-units as a JavaScript number of million rials (for charts and ratios only). */
 export function microToNumber(micro: bigint | null): number | null {
   return micro === null ? null : Number(micro) / 1e6;

@@ -4,7 +4,7 @@
  * innerHTML.
  */
 import type { CodeName, DashboardData, Dimension, ViewId, ViewSource } from '../data.ts';
-import { formatBillions, formatNumber, formatPercent, localDigits, microToDecimal, microToNumber, quarterName,
+import { formatBillions, formatExactMillions, formatNumber, formatPercent, localDigits, microToDecimal, microToNumber, quarterName,
   quarterShort, type Lang } from '../format.ts';
 import { valueBars, type BarRow } from '../charts/bars.ts';
 import { stackedBars } from '../charts/stacked.ts';
@@ -44,6 +44,8 @@ const nameOf = (dim: keyof DashboardData['codes'], code: number): string => {
 };
 const bn = (m: bigint | null): string => formatBillions(microToNumber(m), lang);
 const bnNum = (m: bigint | null): number => (microToNumber(m) ?? 0) / 1000;
+/** The exact amount for tooltips, in million rials. */
+const exact = (m: bigint | null): string => `${formatExactMillions(m, lang)} ${t().million}`;
 const pct = (r: number | null): string => formatPercent(r, lang);
 const int = (n: number | null): string => formatNumber(n, lang);
 const period = (): string => quarterName(filters.year, filters.quarter, lang);
@@ -156,8 +158,8 @@ const absorptionTable = (rows: { label: string; sum: AbsorptionSum }[]): Table =
 function absorptionBars(rows: { label: string; sum: AbsorptionSum }[], width: number): Element {
   return valueBars(rows.map((r): BarRow => ({
     label: r.label, value: bnNum(r.sum.disbursed), total: bnNum(r.sum.allocated), note: pct(rateOf(r.sum)),
-    tip: `${r.label}\n${t().allocated}: ${bn(r.sum.allocated)}\n${t().disbursed}: ${bn(r.sum.disbursed)}\n`
-      + `${t().rate}: ${pct(rateOf(r.sum))}\n${t().gap}: ${bn(gapOf(r.sum))} ${t().billion}`,
+    tip: `${r.label}\n${t().allocated}: ${exact(r.sum.allocated)}\n${t().disbursed}: ${exact(r.sum.disbursed)}\n`
+      + `${t().rate}: ${pct(rateOf(r.sum))}\n${t().gap}: ${exact(gapOf(r.sum))}`,
   })), { width, lang, label: `${t().allocated} / ${t().disbursed} (${t().billion})` });
 }
 
@@ -191,6 +193,9 @@ function overview(): HTMLElement {
     period: quarterShort(p.year, p.quarter, lang), allocated: bnNum(p.sum.allocated),
     disbursed: p.sum.disbursed === null ? null : bnNum(p.sum.disbursed), note: pct(rateOf(p.sum)),
     selected: p.year === filters.year && p.quarter === filters.quarter,
+    allocatedTip: `${quarterName(p.year, p.quarter, lang)}\n${words.allocated}: ${exact(p.sum.allocated)}`,
+    disbursedTip: `${quarterName(p.year, p.quarter, lang)}\n${words.disbursed}: ${exact(p.sum.disbursed)}\n`
+      + `${words.rate}: ${pct(rateOf(p.sum))}`,
   }));
   return sectionEl('overview', `${words.overview}: ${period()}`, page(kpis,
     card('chart-trend', words.trend, (width) => trendChart(trendRows, {
@@ -218,7 +223,7 @@ function gapsView(): HTMLElement {
   const stages = model.gapStages(filters);
   const stackRows = stages.flatMap((g) => g.parts.map((part, i) => ({
     label: nameOf('program', g.program), series: stageNames[i]!, value: bnNum(part),
-    tip: `${nameOf('program', g.program)}\n${stageNames[i]}: ${bn(part)} ${words.billion}`,
+    tip: `${nameOf('program', g.program)}\n${stageNames[i]}: ${exact(part)}`,
   })));
   const reasons = model.reasons(filters);
   const total = reasons.reduce((s, r) => s + r.amount, 0n);
@@ -244,11 +249,11 @@ function gapsView(): HTMLElement {
       'mart_gap_stages.not_contracted_amount', 'mart_gap_stages.not_disbursed_amount', 'mart_gap_stages.residual_amount'])),
     page(card('chart-pareto', words.pareto, (width) => paretoChart(reasons.map((r) => ({
       label: nameOf('reason', r.reason), value: bnNum(r.amount),
-      tip: `${nameOf('reason', r.reason)}: ${bn(r.amount)} ${words.billion} (${int(r.count)})`,
+      tip: `${nameOf('reason', r.reason)}: ${exact(r.amount)} (${int(r.count)})`,
     })), { width, lang, label: words.billion }), reasonTable, 'gaps', ['mart_reasons.amount']),
     card('chart-actor', words.byActor, (width) => valueBars(actorRows.map((a) => ({
       label: a.label, value: bnNum(a.amount), note: pct(total ? Number(a.amount) / Number(total) : null),
-      tip: `${a.label}: ${bn(a.amount)} ${words.billion}`,
+      tip: `${a.label}: ${exact(a.amount)}`,
     })), { width, lang, color: '#b5462f', label: words.billion }), {
       columns: [words.cols.name, words.cols.amount],
       rows: actorRows.map((a) => [a.label, bn(a.amount)]),
@@ -266,7 +271,7 @@ function timingView(): HTMLElement {
       valueBars(timing.map((x) => ({
         label: quarterName(filters.year, x.quarter, lang), value: bnNum(x.disbursed), total: bnNum(x.reported),
         note: pct(rateOfTiming(x)),
-        tip: `${words.allocated}: ${bn(x.allocated)}\n${words.disbursed}: ${bn(x.disbursed)}\n${words.rate}: ${pct(rateOfTiming(x))}`,
+        tip: `${words.allocated}: ${exact(x.allocated)}\n${words.disbursed}: ${exact(x.disbursed)}\n${words.rate}: ${pct(rateOfTiming(x))}`,
       })), { width, lang, keepOrder: true, label: `${words.allocated} / ${words.disbursed} (${words.billion})` }), {
       columns: [words.cols.quarter, words.cols.allocated, words.cols.disbursed, words.cols.rate],
       rows: timing.map((x) => [quarterName(filters.year, x.quarter, lang), bn(x.allocated), bn(x.disbursed), pct(rateOfTiming(x))]),
@@ -274,7 +279,7 @@ function timingView(): HTMLElement {
       'mart_notification_timing.absorption_rate'], words.notByBank),
     card('chart-carry', words.carryOver, (width) => valueBars(carry.map((c) => ({
       label: quarterName(c.year, c.quarter, lang), value: bnNum(c.gap), note: bn(c.gap),
-      tip: `${quarterName(c.year, c.quarter, lang)}: ${bn(c.gap)} ${words.billion}`,
+      tip: `${quarterName(c.year, c.quarter, lang)}: ${exact(c.gap)}`,
     })), { width, lang, keepOrder: true, color: '#d9603b', label: words.billion }), {
       columns: [words.cols.quarter, words.cols.gap], rows: carry.map((c) => [quarterName(c.year, c.quarter, lang), bn(c.gap)]),
     }, 'timing', ['mart_absorption.absorption_gap'])));
@@ -296,9 +301,9 @@ function ndfView(): HTMLElement {
   return sectionEl('ndf', words.ndf,
     page(card('chart-ndf', words.ndfChart, (width) => stackedBars(ndf.flatMap((b) => [
       { label: nameOf('bank', b.bank), series: words.ndfDisbursed, value: bnNum(b.disbursed),
-        tip: `${nameOf('bank', b.bank)}\n${words.ndfDisbursed}: ${bn(b.disbursed)} ${words.billion}` },
+        tip: `${nameOf('bank', b.bank)}\n${words.ndfDisbursed}: ${exact(b.disbursed)}` },
       { label: nameOf('bank', b.bank), series: words.ndfIdle, value: bnNum(b.idle),
-        tip: `${nameOf('bank', b.bank)}\n${words.ndfIdle}: ${bn(b.idle)} ${words.billion}` },
+        tip: `${nameOf('bank', b.bank)}\n${words.ndfIdle}: ${exact(b.idle)}` },
     ]), { width, lang, series: [words.ndfDisbursed, words.ndfIdle], colors: ['#1f5f99', '#e3a33b'], label: words.billion }), {
       columns: [words.cols.name, words.cols.resources, words.cols.disbursed, words.cols.idle],
       rows: ndf.map((b) => [nameOf('bank', b.bank), bn(b.resources), bn(b.disbursed), bn(b.idle)]),
@@ -403,7 +408,7 @@ function changesView(): HTMLElement {
         : el('p', {}, words.none),
     card('chart-moved', `${words.moved}: ${asOf}`, (width) => valueBars(movedRows.map((m) => ({
       label: nameOf('program', m.program), value: Math.abs(bnNum(m.change)),
-      note: `${bn(m.change)}`, tip: `${nameOf('program', m.program)}: ${bn(m.change)} ${words.billion}`,
+      note: `${bn(m.change)}`, tip: `${nameOf('program', m.program)}: ${exact(m.change)}`,
     })), { width, lang, keepOrder: true, color: '#6a51a3', label: words.billion }), {
       columns: [c.name, c.change, c.rateChange],
       rows: moved.map((m) => [nameOf('program', m.program), bn(m.change), pct(m.rateChange)]),

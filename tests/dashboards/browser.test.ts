@@ -153,6 +153,19 @@ describe('the dashboard file', () => {
     await again.page.close();
   });
 
+  it('shows the exact figures in a tooltip', async () => {
+    const { page } = await open(pathToFileURL(htmlPath).href);
+    const [own] = await rows<Record<string, unknown>>(dbPath, `select program, sum(allocated_amount)::varchar as a
+      from mart_absorption where year = 1394 and quarter = 4 group by program order by sum(allocated_amount) desc limit 1`);
+    await page.locator('#chart-program svg g[aria-label="bar"]').last().locator('rect').first().hover();
+    const tip = await page.locator('#chart-program svg g[aria-label="tip"]').textContent();
+    // The largest programme's allocation in million rials, every digit, in Persian digits.
+    const digits = String(own!.a).replace(/\.0+$/, '').replace(/\B(?=(\d{3})+(?!\d))/g, '٬')
+      .replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
+    expect(tip).toContain(`${digits} میلیون ریال`);
+    await page.close();
+  });
+
   it('toggles every chart to a table of the same numbers', async () => {
     const { page } = await open(pathToFileURL(htmlPath).href);
     await page.click('#chart-program .toggle');
