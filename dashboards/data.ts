@@ -13,6 +13,7 @@ import type { MetricDefinition } from './dictionary.ts';
 /** A code list as the page needs it: code and both names (from the reference tables). */
 export interface CodeName { code: string; fa: string; en: string; extra?: string }
 
+/** The dimensions a mart_absorption row carries. */
 export const DIMENSIONS = ['program', 'funding_source', 'bank', 'agency', 'county'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 

@@ -11,6 +11,7 @@ export interface ChartOptions {
   label?: string;
 }
 
+/** The charts' font: the page's inlined Vazirmatn first. */
 export const FONT = 'Vazirmatn, Tahoma, sans-serif';
 
 /** Left margin wide enough for the longest category label (labels are cut at MAX_LABEL). */
@@ -19,6 +20,7 @@ export function labelMargin(labels: string[]): number {
   return Math.min(300, Math.max(60, Math.round(longest * 6.4) + 14));
 }
 
+/** Longest category label drawn in full. */
 export const MAX_LABEL = 42;
 
 /** A category label cut to MAX_LABEL characters (the full name stays in the tooltip and table). */

@@ -11,6 +11,7 @@ export interface Filters {
   program: number; funding_source: number; bank: number; county: number;
 }
 
+/** The code filters, in the order the page shows them. */
 export const FILTER_DIMS = ['program', 'funding_source', 'bank', 'county'] as const;
 
 // Column positions in DashboardData.absorption rows.
