@@ -17,8 +17,9 @@ import { closeWarehouse, openWarehouse, queryRows } from '../pipelines/db.ts';
 import { buildModels } from '../pipelines/model.ts';
 import { runPipeline } from '../pipelines/run.ts';
 
-const SAMPLE = ['1393-Q1', '1393-Q2', '1393-Q3', '1393-Q4', '1394-Q1', '1394-Q2', '1394-Q3', '1394-Q4']
-  .map((d) => join('data/sample', d));
+const SAMPLE = ['1393-Q1', '1393-Q2', '1393-Q3', '1393-Q4', '1394-Q1', '1394-Q2', '1394-Q3', '1394-Q4'].map((d) =>
+  join('data/sample', d),
+);
 
 /** Adds about `rows` applications (the sample's, repeated under new ids) and rebuilds the models. */
 async function addApplications(dbPath: string, rows: number): Promise<number> {
@@ -60,15 +61,24 @@ async function main(): Promise<void> {
         await page.close();
       }
       const pdf = await printPdf(built.htmlPath, join(dir, 'out', 'pack.pdf'), browser);
-      console.log(applications ? `warehouse: sample drops + applications → ${applications.toLocaleString('en')} rows`
-        : 'warehouse: the sample drops');
+      console.log(
+        applications
+          ? `warehouse: sample drops + applications → ${applications.toLocaleString('en')} rows`
+          : 'warehouse: the sample drops',
+      );
       console.log(`  file size:     ${(built.bytes / 1024).toFixed(0)} KB (budget 1,536 KB)`);
-      console.log(`  build, cold:   ${cold.ms.total.toFixed(0)} ms (data ${cold.ms.data.toFixed(0)}, bundle `
-        + `${cold.ms.bundle.toFixed(0)}, fonts ${cold.ms.font.toFixed(0)}; budget 5,000)`);
-      console.log(`  build, warm:   ${built.ms.total.toFixed(0)} ms (data ${built.ms.data.toFixed(0)}, fonts `
-        + `${built.ms.font.toFixed(0)})`);
+      console.log(
+        `  build, cold:   ${cold.ms.total.toFixed(0)} ms (data ${cold.ms.data.toFixed(0)}, bundle ` +
+          `${cold.ms.bundle.toFixed(0)}, fonts ${cold.ms.font.toFixed(0)}; budget 5,000)`,
+      );
+      console.log(
+        `  build, warm:   ${built.ms.total.toFixed(0)} ms (data ${built.ms.data.toFixed(0)}, fonts ` +
+          `${built.ms.font.toFixed(0)})`,
+      );
       console.log(`  first render:  ${renders.join(' / ')} ms from navigation start (budget 1,000)`);
-      console.log(`  PDF:           ${pdf.ms.toFixed(0)} ms, ${pdf.pages} A4 pages, ${(pdf.bytes / 1024).toFixed(0)} KB`);
+      console.log(
+        `  PDF:           ${pdf.ms.toFixed(0)} ms, ${pdf.pages} A4 pages, ${(pdf.bytes / 1024).toFixed(0)} KB`,
+      );
     } finally {
       await browser.close();
     }

@@ -19,10 +19,18 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** What a build wrote and how long each part took. */
-export interface BuildResult { htmlPath: string; bytes: number; ms: { data: number; bundle: number; font: number; total: number } }
+export interface BuildResult {
+  htmlPath: string;
+  bytes: number;
+  ms: { data: number; bundle: number; font: number; total: number };
+}
 
 /** Options of a dashboard build. */
-export interface BuildOptions extends DataOptions { dbPath: string; outDir: string; readmePath?: string }
+export interface BuildOptions extends DataOptions {
+  dbPath: string;
+  outDir: string;
+  readmePath?: string;
+}
 
 /** The page script, bundled once per process (it does not depend on the data). */
 let bundled: Promise<string> | undefined;
@@ -31,8 +39,14 @@ let bundled: Promise<string> | undefined;
 export function bundlePageScript(): Promise<string> {
   bundled ??= build({
     entryPoints: [join(HERE, 'client', 'main.ts')],
-    bundle: true, minify: true, format: 'iife', platform: 'browser', target: 'es2022', write: false,
-    legalComments: 'none', charset: 'utf8',
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    legalComments: 'none',
+    charset: 'utf8',
   }).then((r) => r.outputFiles[0]!.text);
   return bundled;
 }
@@ -41,8 +55,33 @@ export function bundlePageScript(): Promise<string> {
 const BASE_CHARACTERS = [
   ...Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)),
   ...Array.from({ length: 0x6ff - 0x600 + 1 }, (_, i) => String.fromCharCode(0x600 + i)),
-  '\u200c', '\u200d', '–', '—', '…', '·', '−', '«', '»', '٪', '٫', '٬', '←', '→', '↑', '↓', '′', '“', '”', '‘', '’', 'Σ', '÷',
-  '×', '≤', '≥', '≠',
+  '\u200c',
+  '\u200d',
+  '–',
+  '—',
+  '…',
+  '·',
+  '−',
+  '«',
+  '»',
+  '٪',
+  '٫',
+  '٬',
+  '←',
+  '→',
+  '↑',
+  '↓',
+  '′',
+  '“',
+  '”',
+  '‘',
+  '’',
+  'Σ',
+  '÷',
+  '×',
+  '≤',
+  '≥',
+  '≠',
 ].join('');
 
 /** Vazirmatn of `weight`, subset to the base set plus every character of `text`, as a data: URL. */
@@ -54,7 +93,10 @@ async function fontDataUrl(weight: 'Regular' | 'Bold', text: string): Promise<st
 
 /** JSON safe inside a <script> element: no "<" can close it or open a comment. */
 function inlineJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** The page's HTML for `data`, with the script bundle and the fonts' data: URLs. */
@@ -62,11 +104,20 @@ export function pageHtml(data: DashboardData, script: string, fonts: { regular: 
   const safeScript = script.replace(/<\/(script)/gi, '<\\/$1');
   const hash = createHash('sha256').update(safeScript).digest('base64');
   const css = readFileSync(join(HERE, 'page.css'), 'utf8')
-    .replace('FONT_REGULAR', fonts.regular).replace('FONT_BOLD', fonts.bold);
+    .replace('FONT_REGULAR', fonts.regular)
+    .replace('FONT_BOLD', fonts.bold);
   // Only the one inline script (by its hash) runs; styles inline (Plot writes style attributes);
   // fonts and images from data: only; no connection, frame, form or base anywhere.
-  const csp = [`default-src 'none'`, `script-src 'sha256-${hash}'`, `style-src 'unsafe-inline'`, `font-src data:`,
-    `img-src data:`, `connect-src 'none'`, `form-action 'none'`, `base-uri 'none'`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `script-src 'sha256-${hash}'`,
+    `style-src 'unsafe-inline'`,
+    `font-src data:`,
+    `img-src data:`,
+    `connect-src 'none'`,
+    `form-action 'none'`,
+    `base-uri 'none'`,
+  ].join('; ');
   return `<!doctype html>
 <html lang="fa" dir="rtl">
 <head>
@@ -106,6 +157,9 @@ export async function buildDashboard(options: BuildOptions): Promise<BuildResult
   mkdirSync(options.outDir, { recursive: true });
   const htmlPath = resolve(options.outDir, 'index.html');
   writeFileSync(htmlPath, html);
-  return { htmlPath, bytes: Buffer.byteLength(html), ms: { data: dataMs, bundle: bundleMs, font: fontMs,
-    total: performance.now() - start } };
+  return {
+    htmlPath,
+    bytes: Buffer.byteLength(html),
+    ms: { data: dataMs, bundle: bundleMs, font: fontMs, total: performance.now() - start },
+  };
 }

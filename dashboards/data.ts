@@ -11,7 +11,12 @@ import { DATASETS } from '../pipelines/schema/datasets.ts';
 import type { MetricDefinition } from './dictionary.ts';
 
 /** A code list as the page needs it: code and both names (from the reference tables). */
-export interface CodeName { code: string; fa: string; en: string; extra?: string }
+export interface CodeName {
+  code: string;
+  fa: string;
+  en: string;
+  extra?: string;
+}
 
 /** The dimensions a mart_absorption row carries. */
 export const DIMENSIONS = ['program', 'funding_source', 'bank', 'agency', 'county'] as const;
@@ -57,8 +62,18 @@ export interface DashboardData {
    *  investment_amount, decision_date_jalali]. */
   projects: (number | string | null)[][];
   quality: {
-    loads: { id: number; finishedJalali: string | null; drops: string; files: number; failed: number;
-      read: number; loaded: number; quarantined: number; warnings: number; testFailures: number }[];
+    loads: {
+      id: number;
+      finishedJalali: string | null;
+      drops: string;
+      files: number;
+      failed: number;
+      read: number;
+      loaded: number;
+      quarantined: number;
+      warnings: number;
+      testFailures: number;
+    }[];
     quarantine: { load: number; dataset: string; file: string; line: number; message: string }[];
     quarantineTotal: number;
     warnings: { rule: string; dataset: string; count: number; example: string }[];
@@ -78,7 +93,10 @@ export interface DashboardData {
 export type ViewId = 'overview' | 'absorption' | 'gaps' | 'timing' | 'ndf' | 'jobs' | 'quality' | 'changes';
 
 /** Options of a build: the period shown first, and the clock used for the cover's date. */
-export interface DataOptions { asOf?: { year: number; quarter: number }; now?: Date }
+export interface DataOptions {
+  asOf?: { year: number; quarter: number };
+  now?: Date;
+}
 
 type Row = Record<string, unknown>;
 
@@ -95,16 +113,25 @@ async function tableExists(c: DuckDBConnection, name: string): Promise<boolean> 
 }
 
 async function columnExists(c: DuckDBConnection, table: string, column: string): Promise<boolean> {
-  const rows = await queryRows(c,
-    'select 1 from information_schema.columns where table_name = $table and column_name = $column', { table, column });
+  const rows = await queryRows(
+    c,
+    'select 1 from information_schema.columns where table_name = $table and column_name = $column',
+    { table, column },
+  );
   return rows.length > 0;
 }
 
 async function codeList(c: DuckDBConnection, table: string, extra?: string): Promise<CodeName[]> {
-  const rows = await queryRows<Row>(c,
-    `select code, name_fa, name_en${extra ? `, ${extra} as extra` : ''} from ${table} order by code`);
-  return rows.map((r) => ({ code: String(r.code), fa: String(r.name_fa ?? r.code), en: String(r.name_en ?? r.code),
-    ...(extra ? { extra: String(r.extra ?? '') } : {}) }));
+  const rows = await queryRows<Row>(
+    c,
+    `select code, name_fa, name_en${extra ? `, ${extra} as extra` : ''} from ${table} order by code`,
+  );
+  return rows.map((r) => ({
+    code: String(r.code),
+    fa: String(r.name_fa ?? r.code),
+    en: String(r.name_en ?? r.code),
+    ...(extra ? { extra: String(r.extra ?? '') } : {}),
+  }));
 }
 
 /** Project statuses with their Persian names, from the projects schema (ref_statuses holds applications' only). */
@@ -115,7 +142,9 @@ function projectStatuses(): CodeName[] {
 
 /** Reads every view's rows from the warehouse on `c`. */
 export async function readDashboardData(
-  c: DuckDBConnection, dictionary: Map<string, MetricDefinition>, options: DataOptions = {},
+  c: DuckDBConnection,
+  dictionary: Map<string, MetricDefinition>,
+  options: DataOptions = {},
 ): Promise<DashboardData> {
   const codes = {
     program: await codeList(c, 'ref_programs', "funding_source || ';' || axis"),
@@ -139,9 +168,9 @@ export async function readDashboardData(
     return list.length - 1;
   };
 
-  const periods = (await queryRows<Row>(c,
-    `select distinct year, quarter from mart_absorption order by year, quarter`))
-    .map((r) => [Number(r.year), Number(r.quarter)] as [number, number]);
+  const periods = (
+    await queryRows<Row>(c, `select distinct year, quarter from mart_absorption order by year, quarter`)
+  ).map((r) => [Number(r.year), Number(r.quarter)] as [number, number]);
   const latest = periods.at(-1) ?? [0, 0];
   const asOf = options.asOf ?? { year: latest[0], quarter: latest[1] };
   if (options.asOf && !periods.some(([y, q]) => y === asOf.year && q === asOf.quarter)) {
@@ -162,10 +191,23 @@ export async function readDashboardData(
 
   return {
     meta: {
-      asOf, periods, synthetic: await isSynthetic(c), builtJalali: String(built[0]?.jalali ?? today),
-      loadCount: quality.loads.length, hasReplacedRows,
+      asOf,
+      periods,
+      synthetic: await isSynthetic(c),
+      builtJalali: String(built[0]?.jalali ?? today),
+      loadCount: quality.loads.length,
+      hasReplacedRows,
     },
-    codes, absorption, reasons, timing, ndf, axes, projects, quality, changes, sources,
+    codes,
+    absorption,
+    reasons,
+    timing,
+    ndf,
+    axes,
+    projects,
+    quality,
+    changes,
+    sources,
   };
 }
 
@@ -179,7 +221,9 @@ type Coder = (dim: string, value: unknown) => number;
 async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<DashboardData['absorption']> {
   // issue 11: mart_reporting_coverage and mart_carry_over, once built, replace the page's counts
   // from these rows (model.ts coverage() and carryOver()); mart_gap_by_unit the per-programme parts.
-  const rows = await queryRows<Row>(c, `
+  const rows = await queryRows<Row>(
+    c,
+    `
     select a.year, a.quarter, a.program, a.funding_source, a.bank, a.agency, a.county,
            (case when a.is_in_totals then 1 else 0 end) + (case when a.is_reported then 2 else 0 end)
              + (case when a.report_source = 'agency' then 4 else 0 end) as flags,
@@ -192,67 +236,136 @@ async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<Dashboa
     left join mart_gap_stages g on g.year = a.year and g.quarter = a.quarter and g.program = a.program
       and g.funding_source is not distinct from a.funding_source and g.bank is not distinct from a.bank
       and g.agency is not distinct from a.agency and g.county is not distinct from a.county
-    order by a.year, a.quarter, a.program, a.bank, a.agency, a.county`);
-  return rows.map((r) => [Number(r.year), Number(r.quarter), code('program', r.program),
-    code('funding_source', r.funding_source), code('bank', r.bank), code('agency', r.agency), code('county', r.county),
-    Number(r.flags), compactDecimal(r.allocated), compactDecimal(r.referred), compactDecimal(r.approved),
-    compactDecimal(r.contracted), compactDecimal(r.disbursed), r.jobs_committed === null ? null : Number(r.jobs_committed),
-    compactDecimal(r.g1), compactDecimal(r.g2), compactDecimal(r.g3), compactDecimal(r.g4), compactDecimal(r.g5)]);
+    order by a.year, a.quarter, a.program, a.bank, a.agency, a.county`,
+  );
+  return rows.map((r) => [
+    Number(r.year),
+    Number(r.quarter),
+    code('program', r.program),
+    code('funding_source', r.funding_source),
+    code('bank', r.bank),
+    code('agency', r.agency),
+    code('county', r.county),
+    Number(r.flags),
+    compactDecimal(r.allocated),
+    compactDecimal(r.referred),
+    compactDecimal(r.approved),
+    compactDecimal(r.contracted),
+    compactDecimal(r.disbursed),
+    r.jobs_committed === null ? null : Number(r.jobs_committed),
+    compactDecimal(r.g1),
+    compactDecimal(r.g2),
+    compactDecimal(r.g3),
+    compactDecimal(r.g4),
+    compactDecimal(r.g5),
+  ]);
 }
 
 /** Reasons view: the reasons files as reported (origin 'reported'), summed to the view's grain. */
 async function readReasons(c: DuckDBConnection, code: Coder): Promise<DashboardData['reasons']> {
   // issue 11: mart_reasons gains is_in_totals; once it exists, add `and is_in_totals` here.
   const inTotals = (await columnExists(c, 'mart_reasons', 'is_in_totals')) ? 'and is_in_totals' : '';
-  const rows = await queryRows<Row>(c, `
+  const rows = await queryRows<Row>(
+    c,
+    `
     select year, quarter, reason_code, program, bank, agency, county, sum(amount)::varchar as amount, sum(count) as n
     from mart_reasons where origin = 'reported' ${inTotals}
-    group by all order by all`);
-  return rows.map((r) => [Number(r.year), Number(r.quarter), code('reason', r.reason_code), code('program', r.program),
-    code('bank', r.bank), code('agency', r.agency), code('county', r.county), compactDecimal(r.amount),
-    r.n === null ? null : Number(r.n)]);
+    group by all order by all`,
+  );
+  return rows.map((r) => [
+    Number(r.year),
+    Number(r.quarter),
+    code('reason', r.reason_code),
+    code('program', r.program),
+    code('bank', r.bank),
+    code('agency', r.agency),
+    code('county', r.county),
+    compactDecimal(r.amount),
+    r.n === null ? null : Number(r.n),
+  ]);
 }
 
 /** Late quotas view: absorption by notification quarter, per programme. */
 async function readNotificationTiming(c: DuckDBConnection, code: Coder): Promise<DashboardData['timing']> {
   // issue 11: absorbed_in_year_amount / absorbed_by_next_year_amount will say whether a late quota
   // is absorbed later; until then the view shows the rate at the year's latest report.
-  const rows = await queryRows<Row>(c, `
+  const rows = await queryRows<Row>(
+    c,
+    `
     select year, notification_quarter, program, allocated_amount::varchar as a,
            reported_allocated_amount::varchar as r, disbursed_amount::varchar as d
-    from mart_notification_timing where scope = 'program' order by all`);
-  return rows.map((r) => [Number(r.year), Number(r.notification_quarter), code('program', r.program),
-    compactDecimal(r.a), compactDecimal(r.r), compactDecimal(r.d)]);
+    from mart_notification_timing where scope = 'program' order by all`,
+  );
+  return rows.map((r) => [
+    Number(r.year),
+    Number(r.notification_quarter),
+    code('program', r.program),
+    compactDecimal(r.a),
+    compactDecimal(r.r),
+    compactDecimal(r.d),
+  ]);
 }
 
 /** Idle NDF view: one row per NDF line. */
 async function readNdfIdle(c: DuckDBConnection, code: Coder): Promise<DashboardData['ndf']> {
   // issue 11: mart_ndf_quarterly will give idle money per quarter; mart_ndf_lines is as of the latest report.
-  const rows = await queryRows<Row>(c, `
+  const rows = await queryRows<Row>(
+    c,
+    `
     select line_id, year, quarter, bank, program, resources_amount::varchar as r,
            disbursed_amount::varchar as d, idle_amount::varchar as i
-    from mart_ndf_lines order by line_id`);
-  return rows.map((r) => [String(r.line_id), Number(r.year), Number(r.quarter), code('bank', r.bank),
-    code('program', r.program), compactDecimal(r.r), compactDecimal(r.d), compactDecimal(r.i)]);
+    from mart_ndf_lines order by line_id`,
+  );
+  return rows.map((r) => [
+    String(r.line_id),
+    Number(r.year),
+    Number(r.quarter),
+    code('bank', r.bank),
+    code('program', r.program),
+    compactDecimal(r.r),
+    compactDecimal(r.d),
+    compactDecimal(r.i),
+  ]);
 }
 
 /** Jobs view: jobs per axis and the projects table. */
 async function readJobs(c: DuckDBConnection, code: Coder): Promise<Pick<DashboardData, 'axes' | 'projects'>> {
-  const axes = await queryRows<Row>(c, `
+  const axes = await queryRows<Row>(
+    c,
+    `
     select axis, project_count, new_jobs, sustained_jobs, facility_jobs_committed, facility_jobs_unknown_count,
            investment_amount::varchar as inv
-    from mart_jobs_by_axis order by axis`);
-  const projects = await queryRows<Row>(c, `
+    from mart_jobs_by_axis order by axis`,
+  );
+  const projects = await queryRows<Row>(
+    c,
+    `
     select project_id, title, axis, lead_agency, counties, status, new_jobs, sustained_jobs,
            investment_amount::varchar as inv, decision_date_jalali
-    from mart_projects order by project_id`);
+    from mart_projects order by project_id`,
+  );
   return {
-    axes: axes.map((r) => [code('axis', r.axis), Number(r.project_count), Number(r.new_jobs), Number(r.sustained_jobs),
+    axes: axes.map((r) => [
+      code('axis', r.axis),
+      Number(r.project_count),
+      Number(r.new_jobs),
+      Number(r.sustained_jobs),
       r.facility_jobs_committed === null ? null : Number(r.facility_jobs_committed),
-      Number(r.facility_jobs_unknown_count ?? 0), compactDecimal(r.inv)]),
-    projects: projects.map((r) => [String(r.project_id), String(r.title), code('axis', r.axis),
-      code('agency', r.lead_agency), String(r.counties ?? ''), code('project_status', r.status), Number(r.new_jobs),
-      Number(r.sustained_jobs), compactDecimal(r.inv), r.decision_date_jalali === null ? null : String(r.decision_date_jalali)]),
+      Number(r.facility_jobs_unknown_count ?? 0),
+      compactDecimal(r.inv),
+    ]),
+    projects: projects.map((r) => [
+      String(r.project_id),
+      String(r.title),
+      code('axis', r.axis),
+      code('agency', r.lead_agency),
+      String(r.counties ?? ''),
+      code('project_status', r.status),
+      Number(r.new_jobs),
+      Number(r.sustained_jobs),
+      compactDecimal(r.inv),
+      r.decision_date_jalali === null ? null : String(r.decision_date_jalali),
+    ]),
   };
 }
 
@@ -261,54 +374,101 @@ const QUARANTINE_LISTED = 200;
 
 /** Data quality view: loads, quarantined rows with their messages, warnings by rule. */
 async function readQuality(c: DuckDBConnection): Promise<DashboardData['quality']> {
-  const loads = await queryRows<Row>(c, `
+  const loads = await queryRows<Row>(
+    c,
+    `
     select r.load_id, d.jalali, r.drops, r.files, r.files_failed, r.rows_read, r.rows_loaded, r.rows_quarantined,
            r.warnings, r.data_test_failures, strftime(r.finished_at, '%H:%M') as hm
-    from load_runs r left join calendar_days d on d.date = cast(r.finished_at as date) order by r.load_id`);
-  const quarantine = await queryRows<Row>(c, `
+    from load_runs r left join calendar_days d on d.date = cast(r.finished_at as date) order by r.load_id`,
+  );
+  const quarantine = await queryRows<Row>(
+    c,
+    `
     select load_id, dataset, source_file, source_line, message from quarantine
-    order by load_id desc, source_file, source_line limit ${QUARANTINE_LISTED}`);
+    order by load_id desc, source_file, source_line limit ${QUARANTINE_LISTED}`,
+  );
   const total = await queryRows<Row>(c, 'select count(*) as n from quarantine');
-  const warnings = await queryRows<Row>(c, `
-    select rule, dataset, count(*) as n, min(message) as example from dq_warnings group by all order by n desc, rule`);
+  const warnings = await queryRows<Row>(
+    c,
+    `
+    select rule, dataset, count(*) as n, min(message) as example from dq_warnings group by all order by n desc, rule`,
+  );
   return {
-    loads: loads.map((r) => ({ id: Number(r.load_id), finishedJalali: r.jalali ? `${r.jalali} ${r.hm}` : null,
-      drops: String(r.drops), files: Number(r.files), failed: Number(r.files_failed), read: Number(r.rows_read),
-      loaded: Number(r.rows_loaded), quarantined: Number(r.rows_quarantined), warnings: Number(r.warnings),
-      testFailures: Number(r.data_test_failures) })),
-    quarantine: quarantine.map((r) => ({ load: Number(r.load_id), dataset: String(r.dataset),
-      file: String(r.source_file), line: Number(r.source_line), message: String(r.message) })),
+    loads: loads.map((r) => ({
+      id: Number(r.load_id),
+      finishedJalali: r.jalali ? `${r.jalali} ${r.hm}` : null,
+      drops: String(r.drops),
+      files: Number(r.files),
+      failed: Number(r.files_failed),
+      read: Number(r.rows_read),
+      loaded: Number(r.rows_loaded),
+      quarantined: Number(r.rows_quarantined),
+      warnings: Number(r.warnings),
+      testFailures: Number(r.data_test_failures),
+    })),
+    quarantine: quarantine.map((r) => ({
+      load: Number(r.load_id),
+      dataset: String(r.dataset),
+      file: String(r.source_file),
+      line: Number(r.source_line),
+      message: String(r.message),
+    })),
     quarantineTotal: Number(total[0]?.n ?? 0),
-    warnings: warnings.map((r) => ({ rule: String(r.rule), dataset: String(r.dataset), count: Number(r.n),
-      example: String(r.example) })),
+    warnings: warnings.map((r) => ({
+      rule: String(r.rule),
+      dataset: String(r.dataset),
+      count: Number(r.n),
+      example: String(r.example),
+    })),
   };
 }
 
 /** What-changed view: the latest load's new and changed files, corrected rows, figures that moved. */
 async function readChanges(
-  c: DuckDBConnection, code: Coder, asOf: { year: number; quarter: number }, hasReplacedRows: boolean,
+  c: DuckDBConnection,
+  code: Coder,
+  asOf: { year: number; quarter: number },
+  hasReplacedRows: boolean,
 ): Promise<DashboardData['changes']> {
   const last = await queryRows<Row>(c, 'select max(load_id) as id from load_runs');
   const loadId = last[0]?.id === null || last[0]?.id === undefined ? null : Number(last[0].id);
-  const files = await queryRows<Row>(c, `
+  const files = await queryRows<Row>(
+    c,
+    `
     select f.source_file, f.dataset, f.rows_loaded, f.rows_unchanged,
            exists (select 1 from load_files p where p.source_file = f.source_file and p.load_id < f.load_id) as seen
-    from load_files f where f.load_id = $id order by f.source_file`, { id: loadId ?? -1 });
+    from load_files f where f.load_id = $id order by f.source_file`,
+    { id: loadId ?? -1 },
+  );
   const replaced = hasReplacedRows
-    ? await queryRows<Row>(c, `select dataset, count(*) as n from replaced_rows where load_id = $id group by all order by all`,
-      { id: loadId ?? -1 })
+    ? await queryRows<Row>(
+        c,
+        `select dataset, count(*) as n from replaced_rows where load_id = $id group by all order by all`,
+        { id: loadId ?? -1 },
+      )
     : [];
   // "Moved most" compares the as-of quarter with the one before: the marts keep no per-load snapshot.
-  const moved = await queryRows<Row>(c, `
+  const moved = await queryRows<Row>(
+    c,
+    `
     select program, disbursed_qoq_change_amount::varchar as d, absorption_rate_qoq_change as r
     from mart_absorption_trend where scope = 'program' and year = $y and quarter = $q
-    order by abs(disbursed_qoq_change_amount) desc nulls last`, { y: asOf.year, q: asOf.quarter });
+    order by abs(disbursed_qoq_change_amount) desc nulls last`,
+    { y: asOf.year, q: asOf.quarter },
+  );
   return {
     loadId,
-    newFiles: files.filter((f) => !f.seen).map((f) => ({ file: String(f.source_file), dataset: String(f.dataset ?? ''),
-      loaded: Number(f.rows_loaded) })),
-    changedFiles: files.filter((f) => f.seen && Number(f.rows_loaded) > 0).map((f) => ({ file: String(f.source_file),
-      dataset: String(f.dataset ?? ''), loaded: Number(f.rows_loaded), unchanged: Number(f.rows_unchanged) })),
+    newFiles: files
+      .filter((f) => !f.seen)
+      .map((f) => ({ file: String(f.source_file), dataset: String(f.dataset ?? ''), loaded: Number(f.rows_loaded) })),
+    changedFiles: files
+      .filter((f) => f.seen && Number(f.rows_loaded) > 0)
+      .map((f) => ({
+        file: String(f.source_file),
+        dataset: String(f.dataset ?? ''),
+        loaded: Number(f.rows_loaded),
+        unchanged: Number(f.rows_unchanged),
+      })),
     replaced: replaced.map((r) => ({ dataset: String(r.dataset), count: Number(r.n) })),
     moved: moved.map((r) => [code('program', r.program), compactDecimal(r.d), r.r === null ? null : Number(r.r)]),
   };
@@ -316,48 +476,107 @@ async function readChanges(
 
 /** Which datasets and mart columns each view draws on (its source line). */
 const VIEW_SOURCES: Record<ViewId, { datasets: string[]; metrics: string[] }> = {
-  overview: { datasets: ['allocations', 'absorption', 'projects'], metrics: ['mart_absorption.allocated_amount',
-    'mart_absorption.disbursed_amount', 'mart_absorption.absorption_rate', 'mart_absorption.absorption_gap',
-    'mart_absorption.jobs_committed', 'mart_jobs_by_axis.new_jobs', 'mart_jobs_by_axis.sustained_jobs'] },
-  absorption: { datasets: ['allocations', 'absorption'], metrics: ['mart_absorption.allocated_amount',
-    'mart_absorption.disbursed_amount', 'mart_absorption.absorption_rate', 'mart_absorption.absorption_gap'] },
-  gaps: { datasets: ['allocations', 'absorption', 'reasons'], metrics: ['mart_gap_stages.not_referred_amount',
-    'mart_gap_stages.not_approved_amount', 'mart_gap_stages.not_contracted_amount',
-    'mart_gap_stages.not_disbursed_amount', 'mart_gap_stages.residual_amount', 'mart_reasons.amount',
-    'mart_reasons.reason_actor'] },
-  timing: { datasets: ['allocations', 'absorption'], metrics: ['mart_notification_timing.allocated_amount',
-    'mart_notification_timing.disbursed_amount', 'mart_notification_timing.absorption_rate',
-    'mart_absorption.absorption_gap'] },
-  ndf: { datasets: ['ndf_lines', 'absorption', 'allocations'], metrics: ['mart_ndf_lines.resources_amount',
-    'mart_ndf_lines.disbursed_amount', 'mart_ndf_lines.idle_amount', 'mart_absorption.is_reported'] },
-  jobs: { datasets: ['projects', 'absorption'], metrics: ['mart_jobs_by_axis.new_jobs',
-    'mart_jobs_by_axis.sustained_jobs', 'mart_jobs_by_axis.facility_jobs_committed', 'mart_projects.status'] },
+  overview: {
+    datasets: ['allocations', 'absorption', 'projects'],
+    metrics: [
+      'mart_absorption.allocated_amount',
+      'mart_absorption.disbursed_amount',
+      'mart_absorption.absorption_rate',
+      'mart_absorption.absorption_gap',
+      'mart_absorption.jobs_committed',
+      'mart_jobs_by_axis.new_jobs',
+      'mart_jobs_by_axis.sustained_jobs',
+    ],
+  },
+  absorption: {
+    datasets: ['allocations', 'absorption'],
+    metrics: [
+      'mart_absorption.allocated_amount',
+      'mart_absorption.disbursed_amount',
+      'mart_absorption.absorption_rate',
+      'mart_absorption.absorption_gap',
+    ],
+  },
+  gaps: {
+    datasets: ['allocations', 'absorption', 'reasons'],
+    metrics: [
+      'mart_gap_stages.not_referred_amount',
+      'mart_gap_stages.not_approved_amount',
+      'mart_gap_stages.not_contracted_amount',
+      'mart_gap_stages.not_disbursed_amount',
+      'mart_gap_stages.residual_amount',
+      'mart_reasons.amount',
+      'mart_reasons.reason_actor',
+    ],
+  },
+  timing: {
+    datasets: ['allocations', 'absorption'],
+    metrics: [
+      'mart_notification_timing.allocated_amount',
+      'mart_notification_timing.disbursed_amount',
+      'mart_notification_timing.absorption_rate',
+      'mart_absorption.absorption_gap',
+    ],
+  },
+  ndf: {
+    datasets: ['ndf_lines', 'absorption', 'allocations'],
+    metrics: [
+      'mart_ndf_lines.resources_amount',
+      'mart_ndf_lines.disbursed_amount',
+      'mart_ndf_lines.idle_amount',
+      'mart_absorption.is_reported',
+    ],
+  },
+  jobs: {
+    datasets: ['projects', 'absorption'],
+    metrics: [
+      'mart_jobs_by_axis.new_jobs',
+      'mart_jobs_by_axis.sustained_jobs',
+      'mart_jobs_by_axis.facility_jobs_committed',
+      'mart_projects.status',
+    ],
+  },
   quality: { datasets: [], metrics: [] },
   changes: { datasets: [], metrics: ['mart_absorption_trend.disbursed_qoq_change_amount'] },
 };
 
 /** Source line facts per view, from load_files, quarantine and the core tables' quarters. */
-async function readSources(c: DuckDBConnection, dictionary: Map<string, MetricDefinition>): Promise<Record<ViewId, ViewSource>> {
-  const files = await queryRows<Row>(c, `
+async function readSources(
+  c: DuckDBConnection,
+  dictionary: Map<string, MetricDefinition>,
+): Promise<Record<ViewId, ViewSource>> {
+  const files = await queryRows<Row>(
+    c,
+    `
     select dataset, list(distinct source_file order by source_file) as files from load_files
-    where error is null and dataset is not null group by dataset`);
+    where error is null and dataset is not null group by dataset`,
+  );
   const quarantined = await queryRows<Row>(c, 'select dataset, count(*) as n from quarantine group by dataset');
-  const loaded = await queryRows<Row>(c, `
+  const loaded = await queryRows<Row>(
+    c,
+    `
     select d.jalali || ' ' || strftime(r.finished_at, '%H:%M') as t from load_runs r
-    left join calendar_days d on d.date = cast(r.finished_at as date) order by r.load_id desc limit 1`);
-  const quarterRows = await queryRows<Row>(c, `
+    left join calendar_days d on d.date = cast(r.finished_at as date) order by r.load_id desc limit 1`,
+  );
+  const quarterRows = await queryRows<Row>(
+    c,
+    `
     select 'allocations' as dataset, year, quarter from allocations union
     select 'absorption', year, quarter from absorption union
     select 'reasons', year, quarter from reasons union
-    select 'ndf_lines', year, quarter from ndf_lines order by all`);
+    select 'ndf_lines', year, quarter from ndf_lines order by all`,
+  );
   const filesOf = new Map(files.map((r) => [String(r.dataset), (r.files as string[]).map(String)]));
   const quarantinedOf = new Map(quarantined.map((r) => [String(r.dataset), Number(r.n)]));
   const result = {} as Record<ViewId, ViewSource>;
   for (const [view, spec] of Object.entries(VIEW_SOURCES) as [ViewId, (typeof VIEW_SOURCES)[ViewId]][]) {
     const datasets = view === 'quality' || view === 'changes' ? [...filesOf.keys()].sort() : spec.datasets;
-    const quarters = quarterRows.filter((r) => datasets.includes(String(r.dataset)))
+    const quarters = quarterRows
+      .filter((r) => datasets.includes(String(r.dataset)))
       .map((r) => [Number(r.year), Number(r.quarter)] as [number, number]);
-    const unique = [...new Map(quarters.map((q) => [`${q[0]}-${q[1]}`, q])).values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const unique = [...new Map(quarters.map((q) => [`${q[0]}-${q[1]}`, q])).values()].sort(
+      (a, b) => a[0] - b[0] || a[1] - b[1],
+    );
     result[view] = {
       datasets,
       files: datasets.flatMap((d) => filesOf.get(d) ?? []),
@@ -375,7 +594,7 @@ async function readSources(c: DuckDBConnection, dictionary: Map<string, MetricDe
  * that table exists) a load whose drops are under data/sample.
  */
 export async function isSynthetic(c: DuckDBConnection): Promise<boolean> {
-  if (await tableExists(c, 'load_drops') && await columnExists(c, 'load_drops', 'synthetic')) {
+  if ((await tableExists(c, 'load_drops')) && (await columnExists(c, 'load_drops', 'synthetic'))) {
     const rows = await queryRows(c, 'select 1 from load_drops where synthetic limit 1');
     if (rows.length > 0) return true;
   }

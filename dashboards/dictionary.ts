@@ -5,7 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 
-export interface MetricDefinition { mart: string; column: string; nameFa: string; formula: string; unit: string }
+export interface MetricDefinition {
+  mart: string;
+  column: string;
+  nameFa: string;
+  formula: string;
+  unit: string;
+}
 
 /** Every `mart.column` defined in the README's metric dictionary tables. */
 export function readMetricDictionary(readmePath = 'README.md'): Map<string, MetricDefinition> {
@@ -17,14 +23,27 @@ export function readMetricDictionary(readmePath = 'README.md'): Map<string, Metr
   let mart: string | undefined;
   for (const line of section.split('\n')) {
     const heading = /^### (mart_[a-z_]+)/.exec(line);
-    if (heading) { mart = heading[1]; continue; }
-    if (line.startsWith('### ')) { mart = undefined; continue; }
+    if (heading) {
+      mart = heading[1];
+      continue;
+    }
+    if (line.startsWith('### ')) {
+      mart = undefined;
+      continue;
+    }
     if (!mart || !line.startsWith('|') || /^\|\s*(column|---)/.test(line)) continue;
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     if (cells.length < 4) continue;
     const [columns, nameFa, formula, unit] = cells as [string, string, string, string];
     // A row may define several columns ("referred_count, referred_amount", "a / _amount").
-    for (const column of columns.replace(/`/g, '').split(/,|\//).map((c) => c.trim()).filter(Boolean)) {
+    for (const column of columns
+      .replace(/`/g, '')
+      .split(/,|\//)
+      .map((c) => c.trim())
+      .filter(Boolean)) {
       if (!/^[a-z_]+$/.test(column)) continue;
       metrics.set(`${mart}.${column}`, { mart, column, nameFa, formula: formula.replace(/`/g, ''), unit });
     }

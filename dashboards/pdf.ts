@@ -8,8 +8,16 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Chromium's flags: headless, no sandbox (root in CI), and nothing that reaches the network. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Starts the system Chromium (CHROMIUM_PATH, else /usr/bin/chromium). */
 export function launchChromium(): Promise<Browser> {
@@ -20,10 +28,13 @@ export function launchChromium(): Promise<Browser> {
 const PRINT_WIDTH = 720;
 
 /** Prints `htmlPath` to `pack.pdf` beside it (or `pdfPath`) and counts its pages. */
-export async function printPdf(htmlPath: string, pdfPath = join(dirname(htmlPath), 'pack.pdf'),
-  browser?: Browser): Promise<{ pdfPath: string; pages: number; bytes: number; ms: number }> {
+export async function printPdf(
+  htmlPath: string,
+  pdfPath = join(dirname(htmlPath), 'pack.pdf'),
+  browser?: Browser,
+): Promise<{ pdfPath: string; pages: number; bytes: number; ms: number }> {
   const start = performance.now();
-  const own = browser ?? await launchChromium();
+  const own = browser ?? (await launchChromium());
   try {
     const page = await own.newPage({ viewport: { width: PRINT_WIDTH, height: 1000 } });
     await page.goto(pathToFileURL(htmlPath).href);
@@ -32,7 +43,9 @@ export async function printPdf(htmlPath: string, pdfPath = join(dirname(htmlPath
       await document.fonts.ready;
       (window as unknown as { redraw: () => void }).redraw();
       // Print every definition under its chart.
-      document.querySelectorAll('details').forEach((d) => { d.open = true; });
+      document.querySelectorAll('details').forEach((d) => {
+        d.open = true;
+      });
     });
     await page.pdf({ path: pdfPath, format: 'A4', printBackground: true, preferCSSPageSize: true });
     await page.close();

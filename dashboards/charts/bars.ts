@@ -7,16 +7,27 @@ import * as Plot from '@observablehq/plot';
 import { FONT, labelMargin, shortLabel, tickCount, tickFormat, type ChartOptions } from './common.ts';
 
 /** One bar: a category, its value, what it is measured against, and the label at the bar's end. */
-export interface BarRow { label: string; value: number | null; total?: number | null; note?: string; tip?: string }
+export interface BarRow {
+  label: string;
+  value: number | null;
+  total?: number | null;
+  note?: string;
+  tip?: string;
+}
 
 /** Options of valueBars: colours, and whether the rows keep their given order. */
-export interface BarOptions extends ChartOptions { color?: string; totalColor?: string; keepOrder?: boolean }
+export interface BarOptions extends ChartOptions {
+  color?: string;
+  totalColor?: string;
+  keepOrder?: boolean;
+}
 
 /** Horizontal bars, largest first unless keepOrder; `total` (if any) is drawn behind `value`. */
 export function valueBars(rows: BarRow[], options: BarOptions = {}): SVGSVGElement | HTMLElement {
   const lang = options.lang ?? 'fa';
   const data = rows.map((r) => ({ ...r, short: shortLabel(r.label), value: r.value ?? 0, total: r.total ?? null }));
-  const order = options.keepOrder ? data.map((d) => d.short)
+  const order = options.keepOrder
+    ? data.map((d) => d.short)
     : [...data].sort((a, b) => (b.total ?? b.value) - (a.total ?? a.value)).map((d) => d.short);
   const hasTotal = data.some((d) => d.total !== null);
   const max = Math.max(1e-9, ...data.map((d) => Math.max(d.value, d.total ?? 0)));
@@ -29,15 +40,34 @@ export function valueBars(rows: BarRow[], options: BarOptions = {}): SVGSVGEleme
     marginLeft,
     marginRight: 70,
     style: { fontFamily: FONT, fontSize: '12px' },
-    x: { label: options.label ?? null, tickFormat: tickFormat(lang), grid: true, domain: [0, max], nice: true,
-      ticks: tickCount(width - marginLeft - 70) },
+    x: {
+      label: options.label ?? null,
+      tickFormat: tickFormat(lang),
+      grid: true,
+      domain: [0, max],
+      nice: true,
+      ticks: tickCount(width - marginLeft - 70),
+    },
     y: { label: null, domain: order },
     marks: [
-      ...(hasTotal ? [Plot.barX(data, { y: 'short', x: (d) => d.total ?? 0, fill: options.totalColor ?? '#cfdcec' })] : []),
-      Plot.barX(data, { y: 'short', x: 'value', fill: options.color ?? '#1f5f99',
-        title: (d) => d.tip ?? d.label, tip: { fontFamily: FONT } }),
-      Plot.text(data, { y: 'short', x: (d) => Math.max(d.value, d.total ?? 0), text: (d) => d.note ?? '',
-        textAnchor: 'start', dx: 4, fill: 'currentColor' }),
+      ...(hasTotal
+        ? [Plot.barX(data, { y: 'short', x: (d) => d.total ?? 0, fill: options.totalColor ?? '#cfdcec' })]
+        : []),
+      Plot.barX(data, {
+        y: 'short',
+        x: 'value',
+        fill: options.color ?? '#1f5f99',
+        title: (d) => d.tip ?? d.label,
+        tip: { fontFamily: FONT },
+      }),
+      Plot.text(data, {
+        y: 'short',
+        x: (d) => Math.max(d.value, d.total ?? 0),
+        text: (d) => d.note ?? '',
+        textAnchor: 'start',
+        dx: 4,
+        fill: 'currentColor',
+      }),
       Plot.ruleX([0]),
     ],
   });

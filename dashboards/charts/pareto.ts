@@ -7,10 +7,17 @@ import { formatPercent } from '../format.ts';
 import { FONT, labelMargin, shortLabel, tickCount, tickFormat, type ChartOptions } from './common.ts';
 
 /** One reason and its amount. */
-export interface ParetoRow { label: string; value: number; tip?: string }
+export interface ParetoRow {
+  label: string;
+  value: number;
+  tip?: string;
+}
 
 /** Bars largest first with the running share of the total («۳۴٪ تجمعی») at each bar's end. */
-export function paretoChart(rows: ParetoRow[], options: ChartOptions & { color?: string } = {}): SVGSVGElement | HTMLElement {
+export function paretoChart(
+  rows: ParetoRow[],
+  options: ChartOptions & { color?: string } = {},
+): SVGSVGElement | HTMLElement {
   const lang = options.lang ?? 'fa';
   const sorted = [...rows].filter((r) => r.value > 0).sort((a, b) => b.value - a.value);
   const total = sorted.reduce((s, r) => s + r.value, 0) || 1;
@@ -28,13 +35,29 @@ export function paretoChart(rows: ParetoRow[], options: ChartOptions & { color?:
     marginLeft,
     marginRight: 60,
     style: { fontFamily: FONT, fontSize: '12px' },
-    x: { label: options.label ?? null, tickFormat: tickFormat(lang), grid: true, nice: true,
-      ticks: tickCount(width - marginLeft - 60) },
+    x: {
+      label: options.label ?? null,
+      tickFormat: tickFormat(lang),
+      grid: true,
+      nice: true,
+      ticks: tickCount(width - marginLeft - 60),
+    },
     y: { label: null, domain: data.map((d) => d.short) },
     marks: [
-      Plot.barX(data, { y: 'short', x: 'value', fill: (d) => (d.cumulative - d.value / total < 0.8 ? options.color ?? '#b5462f' : '#e0a899'),
-        title: (d) => d.tip ?? d.label, tip: { fontFamily: FONT } }),
-      Plot.text(data, { y: 'short', x: 'value', text: (d) => formatPercent(d.cumulative, lang), textAnchor: 'start', dx: 4 }),
+      Plot.barX(data, {
+        y: 'short',
+        x: 'value',
+        fill: (d) => (d.cumulative - d.value / total < 0.8 ? (options.color ?? '#b5462f') : '#e0a899'),
+        title: (d) => d.tip ?? d.label,
+        tip: { fontFamily: FONT },
+      }),
+      Plot.text(data, {
+        y: 'short',
+        x: 'value',
+        text: (d) => formatPercent(d.cumulative, lang),
+        textAnchor: 'start',
+        dx: 4,
+      }),
       Plot.ruleX([0]),
     ],
   });

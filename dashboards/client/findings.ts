@@ -16,71 +16,168 @@ export function findings(): HTMLElement {
     return a;
   };
   const stageNames = [words.notReferred, words.notApproved, words.notContracted, words.notDisbursed, words.residual];
-  const programs = model.byDimension(filters, 'program').filter((g) => gapOf(g.sum) !== null)
+  const programs = model
+    .byDimension(filters, 'program')
+    .filter((g) => gapOf(g.sum) !== null)
     .sort((a, b) => Number(gapOf(b.sum)! - gapOf(a.sum)!));
   const stages = model.gapStages(filters);
   for (const g of programs.slice(0, 2)) {
     const parts = stages.find((s) => s.program === g.code)?.parts ?? [];
     const top = parts.reduce((best, p, i) => (p > (parts[best] ?? 0n) ? i : best), 0);
     const name = nameOf('program', g.code);
-    items.push(fa
-      ? [`برنامه «${name}» `, link('chart-program', `${bn(gapOf(g.sum))} میلیارد ریال`, 'mart_absorption.absorption_gap',
-        microToDecimal(gapOf(g.sum)!)), ' جذب‌نشده دارد (نرخ جذب ', link('chart-program', pct(rateOf(g.sum))),
-        `)؛ بیشترین بخش آن، `, link('chart-stages', `${bn(parts[top] ?? 0n)} میلیارد ریال`), `، در مرحلهٔ «${stageNames[top]}» مانده است.`]
-      : [`"${name}" has `, link('chart-program', `${bn(gapOf(g.sum))} billion rials`, 'mart_absorption.absorption_gap',
-        microToDecimal(gapOf(g.sum)!)), ' unabsorbed (rate ', link('chart-program', pct(rateOf(g.sum))),
-        '); most of it, ', link('chart-stages', `${bn(parts[top] ?? 0n)} billion rials`), `, stalls at "${stageNames[top]}".`]);
+    items.push(
+      fa
+        ? [
+            `برنامه «${name}» `,
+            link(
+              'chart-program',
+              `${bn(gapOf(g.sum))} میلیارد ریال`,
+              'mart_absorption.absorption_gap',
+              microToDecimal(gapOf(g.sum)!),
+            ),
+            ' جذب‌نشده دارد (نرخ جذب ',
+            link('chart-program', pct(rateOf(g.sum))),
+            `)؛ بیشترین بخش آن، `,
+            link('chart-stages', `${bn(parts[top] ?? 0n)} میلیارد ریال`),
+            `، در مرحلهٔ «${stageNames[top]}» مانده است.`,
+          ]
+        : [
+            `"${name}" has `,
+            link(
+              'chart-program',
+              `${bn(gapOf(g.sum))} billion rials`,
+              'mart_absorption.absorption_gap',
+              microToDecimal(gapOf(g.sum)!),
+            ),
+            ' unabsorbed (rate ',
+            link('chart-program', pct(rateOf(g.sum))),
+            '); most of it, ',
+            link('chart-stages', `${bn(parts[top] ?? 0n)} billion rials`),
+            `, stalls at "${stageNames[top]}".`,
+          ],
+    );
   }
   const reasons = model.reasons(filters);
   const total = reasons.reduce((s, r) => s + r.amount, 0n);
   if (reasons.length >= 2 && total > 0n) {
     const [a, b] = reasons as [(typeof reasons)[0], (typeof reasons)[0]];
     const share = Number(a.amount + b.amount) / Number(total);
-    items.push(fa
-      ? ['بیشترین علل عدم جذب گزارش‌شده «', nameOf('reason', a.reason), '» و «', nameOf('reason', b.reason), '» است که با هم ',
-        link('chart-pareto', pct(share)), ' از مبلغ جذب‌نشدهٔ گزارش‌شده را توضیح می‌دهند.']
-      : ['The reasons cited most are "', nameOf('reason', a.reason), '" and "', nameOf('reason', b.reason), '", together ',
-        link('chart-pareto', pct(share)), ' of the reported unabsorbed amount.']);
+    items.push(
+      fa
+        ? [
+            'بیشترین علل عدم جذب گزارش‌شده «',
+            nameOf('reason', a.reason),
+            '» و «',
+            nameOf('reason', b.reason),
+            '» است که با هم ',
+            link('chart-pareto', pct(share)),
+            ' از مبلغ جذب‌نشدهٔ گزارش‌شده را توضیح می‌دهند.',
+          ]
+        : [
+            'The reasons cited most are "',
+            nameOf('reason', a.reason),
+            '" and "',
+            nameOf('reason', b.reason),
+            '", together ',
+            link('chart-pareto', pct(share)),
+            ' of the reported unabsorbed amount.',
+          ],
+    );
   }
   const timing = model.timing(filters);
   const late = timing[3];
-  const early = timing.slice(0, 3).reduce((s, x) => ({ reported: s.reported + x.reported, disbursed: s.disbursed + x.disbursed }),
-    { reported: 0n, disbursed: 0n });
+  const early = timing
+    .slice(0, 3)
+    .reduce((s, x) => ({ reported: s.reported + x.reported, disbursed: s.disbursed + x.disbursed }), {
+      reported: 0n,
+      disbursed: 0n,
+    });
   if (late && late.reported > 0n && early.reported > 0n) {
     const lateRate = Number(late.disbursed) / Number(late.reported);
     const earlyRate = Number(early.disbursed) / Number(early.reported);
-    items.push(fa
-      ? [`از سهمیه‌هایی که در زمستان ابلاغ شد (`, link('chart-timing', `${bn(late.allocated)} میلیارد ریال`), `) `,
-        link('chart-timing', pct(lateRate)), ` جذب شد، در برابر `, link('chart-timing', pct(earlyRate)),
-        ` برای ابلاغ‌های سه فصل نخست؛ `, lateRate < earlyRate ? 'سهمیهٔ دیرهنگام کمتر جذب می‌شود.' : 'ابلاغ دیرهنگام جذب را کم نکرده است.']
-      : ['Of the quotas notified in winter (', link('chart-timing', `${bn(late.allocated)} billion rials`), ') ',
-        link('chart-timing', pct(lateRate)), ' was absorbed, against ', link('chart-timing', pct(earlyRate)),
-        ' for the first three quarters: ', lateRate < earlyRate ? 'late quotas go less absorbed.' : 'late notification did not lower absorption.']);
+    items.push(
+      fa
+        ? [
+            `از سهمیه‌هایی که در زمستان ابلاغ شد (`,
+            link('chart-timing', `${bn(late.allocated)} میلیارد ریال`),
+            `) `,
+            link('chart-timing', pct(lateRate)),
+            ` جذب شد، در برابر `,
+            link('chart-timing', pct(earlyRate)),
+            ` برای ابلاغ‌های سه فصل نخست؛ `,
+            lateRate < earlyRate ? 'سهمیهٔ دیرهنگام کمتر جذب می‌شود.' : 'ابلاغ دیرهنگام جذب را کم نکرده است.',
+          ]
+        : [
+            'Of the quotas notified in winter (',
+            link('chart-timing', `${bn(late.allocated)} billion rials`),
+            ') ',
+            link('chart-timing', pct(lateRate)),
+            ' was absorbed, against ',
+            link('chart-timing', pct(earlyRate)),
+            ' for the first three quarters: ',
+            lateRate < earlyRate ? 'late quotas go less absorbed.' : 'late notification did not lower absorption.',
+          ],
+    );
   }
   const ndf = model.ndfByBank(filters);
   const idle = ndf.reduce((s, b) => s + b.idle, 0n);
   const resources = ndf.reduce((s, b) => s + b.resources, 0n);
   if (ndf.length && resources > 0n) {
     const top = ndf[0]!;
-    items.push(fa
-      ? [`از منابع صندوق توسعه ملی نزد بانک‌ها `, link('chart-ndf', `${bn(idle)} میلیارد ریال`, 'mart_ndf_lines.idle_amount',
-        microToDecimal(idle)), ` (`, link('chart-ndf', pct(Number(idle) / Number(resources))), `) راکد مانده است؛ بیشترین آن نزد `,
-        nameOf('bank', top.bank), ` (`, link('chart-ndf', `${bn(top.idle)} میلیارد ریال`), `).`]
-      : ['Of the NDF resources at the banks, ', link('chart-ndf', `${bn(idle)} billion rials`, 'mart_ndf_lines.idle_amount',
-        microToDecimal(idle)), ' (', link('chart-ndf', pct(Number(idle) / Number(resources))), ') lies idle; most of it at ',
-        nameOf('bank', top.bank), ' (', link('chart-ndf', `${bn(top.idle)} billion rials`), ').']);
+    items.push(
+      fa
+        ? [
+            `از منابع صندوق توسعه ملی نزد بانک‌ها `,
+            link('chart-ndf', `${bn(idle)} میلیارد ریال`, 'mart_ndf_lines.idle_amount', microToDecimal(idle)),
+            ` (`,
+            link('chart-ndf', pct(Number(idle) / Number(resources))),
+            `) راکد مانده است؛ بیشترین آن نزد `,
+            nameOf('bank', top.bank),
+            ` (`,
+            link('chart-ndf', `${bn(top.idle)} میلیارد ریال`),
+            `).`,
+          ]
+        : [
+            'Of the NDF resources at the banks, ',
+            link('chart-ndf', `${bn(idle)} billion rials`, 'mart_ndf_lines.idle_amount', microToDecimal(idle)),
+            ' (',
+            link('chart-ndf', pct(Number(idle) / Number(resources))),
+            ') lies idle; most of it at ',
+            nameOf('bank', top.bank),
+            ' (',
+            link('chart-ndf', `${bn(top.idle)} billion rials`),
+            ').',
+          ],
+    );
   }
   const projects = model.projects(filters);
   const newJobs = projects.reduce((n, p) => n + (p[6] as number), 0);
   const sustained = projects.reduce((n, p) => n + (p[7] as number), 0);
-  items.push(fa
-    ? [link('chart-axes', int(projects.length)), ' طرح پیشنهادی ', link('chart-axes', int(newJobs)), ' شغل جدید و ',
-      link('chart-axes', int(sustained)), ` حفظ اشتغال را هدف گرفته‌اند (هدف جلسه: ${int(MEETING_TARGETS.newJobs)} و `
-      + `${int(MEETING_TARGETS.sustainedJobs)}).`]
-    : [link('chart-axes', int(projects.length)), ' proposed projects aim at ', link('chart-axes', int(newJobs)), ' new jobs and ',
-      link('chart-axes', int(sustained)), ` sustained jobs (meeting targets: ${int(MEETING_TARGETS.newJobs)} and `
-      + `${int(MEETING_TARGETS.sustainedJobs)}).`]);
-  return el('section', { id: 'findings', class: 'view findings' }, el('h2', {}, `${words.findings}: ${period()}`),
-    el('ol', {}, ...items.slice(0, 6).map((parts) => el('li', {}, ...parts))));
+  items.push(
+    fa
+      ? [
+          link('chart-axes', int(projects.length)),
+          ' طرح پیشنهادی ',
+          link('chart-axes', int(newJobs)),
+          ' شغل جدید و ',
+          link('chart-axes', int(sustained)),
+          ` حفظ اشتغال را هدف گرفته‌اند (هدف جلسه: ${int(MEETING_TARGETS.newJobs)} و ` +
+            `${int(MEETING_TARGETS.sustainedJobs)}).`,
+        ]
+      : [
+          link('chart-axes', int(projects.length)),
+          ' proposed projects aim at ',
+          link('chart-axes', int(newJobs)),
+          ' new jobs and ',
+          link('chart-axes', int(sustained)),
+          ` sustained jobs (meeting targets: ${int(MEETING_TARGETS.newJobs)} and ` +
+            `${int(MEETING_TARGETS.sustainedJobs)}).`,
+        ],
+  );
+  return el(
+    'section',
+    { id: 'findings', class: 'view findings' },
+    el('h2', {}, `${words.findings}: ${period()}`),
+    el('ol', {}, ...items.slice(0, 6).map((parts) => el('li', {}, ...parts))),
+  );
 }
-

@@ -7,7 +7,16 @@ import { formatNumber, localDigits, quarterName } from '../format.ts';
 import { FILTER_DIMS } from './model.ts';
 import { findings } from './findings.ts';
 import { data, defaultFilters, el, filters, lang, pending, section, setState, t } from './page.ts';
-import { absorptionView, changesView, gapsView, jobsView, ndfView, overview, qualityView, timingView } from './views.ts';
+import {
+  absorptionView,
+  changesView,
+  gapsView,
+  jobsView,
+  ndfView,
+  overview,
+  qualityView,
+  timingView,
+} from './views.ts';
 
 const VIEWS: ViewId[] = ['overview', 'absorption', 'gaps', 'timing', 'ndf', 'jobs', 'quality', 'changes'];
 
@@ -20,7 +29,10 @@ function readHash(): void {
   const f = defaultFilters();
   const y = Number(params.get('year'));
   const q = Number(params.get('quarter'));
-  if (data.meta.periods.some(([py, pq]) => py === y && pq === q)) { f.year = y; f.quarter = q; }
+  if (data.meta.periods.some(([py, pq]) => py === y && pq === q)) {
+    f.year = y;
+    f.quarter = q;
+  }
   for (const dim of FILTER_DIMS) {
     const code = params.get(dim);
     if (code) f[dim] = data.codes[dim].findIndex((c) => c.code === code);
@@ -55,14 +67,16 @@ function periodSelect(dim: 'year' | 'quarter'): HTMLElement {
   if (dim === 'year') {
     for (const y of years) s.append(option(String(y), formatNumber(y, lang).replace(/[٬,]/g, ''), y === filters.year));
   } else {
-    for (const q of quartersOf(filters.year)) s.append(option(String(q), quarterName(filters.year, q, lang).split(' ')[0]!,
-      q === filters.quarter));
+    for (const q of quartersOf(filters.year))
+      s.append(option(String(q), quarterName(filters.year, q, lang).split(' ')[0]!, q === filters.quarter));
   }
   s.addEventListener('change', () => {
     if (dim === 'year') {
       const year = Number(s.value);
       const quarters = quartersOf(year);
-      setState({ filters: { ...filters, year, quarter: quarters.includes(filters.quarter) ? filters.quarter : quarters.at(-1)! } });
+      setState({
+        filters: { ...filters, year, quarter: quarters.includes(filters.quarter) ? filters.quarter : quarters.at(-1)! },
+      });
     } else setState({ filters: { ...filters, quarter: Number(s.value) } });
     writeHash();
     render();
@@ -74,8 +88,12 @@ function periodSelect(dim: 'year' | 'quarter'): HTMLElement {
 function codeSelect(dim: (typeof FILTER_DIMS)[number]): HTMLElement {
   const s = el('select', { id: `filter-${dim}`, name: dim }) as HTMLSelectElement;
   s.append(option('-1', t().all, filters[dim] < 0));
-  const used = new Set(data.absorption.map((r) => r[{ program: 2, funding_source: 3, bank: 4, county: 6 }[dim]] as number));
-  data.codes[dim].forEach((c, i) => { if (used.has(i)) s.append(option(String(i), c[lang], filters[dim] === i)); });
+  const used = new Set(
+    data.absorption.map((r) => r[{ program: 2, funding_source: 3, bank: 4, county: 6 }[dim]] as number),
+  );
+  data.codes[dim].forEach((c, i) => {
+    if (used.has(i)) s.append(option(String(i), c[lang], filters[dim] === i));
+  });
   s.addEventListener('change', () => {
     setState({ filters: { ...filters, [dim]: Number(s.value) } });
     writeHash();
@@ -86,24 +104,60 @@ function codeSelect(dim: (typeof FILTER_DIMS)[number]): HTMLElement {
 
 function header(): HTMLElement {
   const words = t();
-  const langButton = el('button', { type: 'button', id: 'lang-switch', lang: lang === 'fa' ? 'en' : 'fa' }, words.switchLang);
-  langButton.addEventListener('click', () => { setState({ lang: lang === 'fa' ? 'en' : 'fa' }); writeHash(); render(); });
+  const langButton = el(
+    'button',
+    { type: 'button', id: 'lang-switch', lang: lang === 'fa' ? 'en' : 'fa' },
+    words.switchLang,
+  );
+  langButton.addEventListener('click', () => {
+    setState({ lang: lang === 'fa' ? 'en' : 'fa' });
+    writeHash();
+    render();
+  });
   const reset = el('button', { type: 'button', id: 'reset' }, words.reset);
-  reset.addEventListener('click', () => { setState({ filters: defaultFilters() }); writeHash(); render(); });
+  reset.addEventListener('click', () => {
+    setState({ filters: defaultFilters() });
+    writeHash();
+    render();
+  });
   const asOf = quarterName(data.meta.asOf.year, data.meta.asOf.quarter, lang);
   const built = `${words.built}: ${localDigits(data.meta.builtJalali, lang)}`;
-  return el('header', { class: 'top' },
-    el('div', { class: 'print-cover' }, el('h1', {}, words.title), el('p', {}, words.subtitle),
+  return el(
+    'header',
+    { class: 'top' },
+    el(
+      'div',
+      { class: 'print-cover' },
+      el('h1', {}, words.title),
+      el('p', {}, words.subtitle),
       data.meta.synthetic ? el('div', { class: 'synthetic' }, words.synthetic) : null,
-      el('p', {}, `${words.asOf} ${asOf}`), el('p', {}, built)),
+      el('p', {}, `${words.asOf} ${asOf}`),
+      el('p', {}, built),
+    ),
     data.meta.synthetic ? el('div', { class: 'synthetic', role: 'note' }, words.synthetic) : null,
-    el('div', { class: 'cover' },
+    el(
+      'div',
+      { class: 'cover' },
       el('h1', {}, words.title),
       el('p', { class: 'subtitle' }, words.subtitle),
-      el('p', { class: 'dates' }, `${words.asOf} ${asOf} · ${built}`)),
-    el('nav', { class: 'toc' }, ...VIEWS.map((v) => el('a', { href: `#${v}` }, (words as unknown as Record<string, string>)[v]!))),
-    el('div', { class: 'filters' }, el('strong', {}, words.filters), periodSelect('year'), periodSelect('quarter'),
-      ...FILTER_DIMS.map((d) => codeSelect(d)), reset, langButton));
+      el('p', { class: 'dates' }, `${words.asOf} ${asOf} · ${built}`),
+    ),
+    el(
+      'nav',
+      { class: 'toc' },
+      ...VIEWS.map((v) => el('a', { href: `#${v}` }, (words as unknown as Record<string, string>)[v]!)),
+    ),
+    el(
+      'div',
+      { class: 'filters' },
+      el('strong', {}, words.filters),
+      periodSelect('year'),
+      periodSelect('quarter'),
+      ...FILTER_DIMS.map((d) => codeSelect(d)),
+      reset,
+      langButton,
+    ),
+  );
 }
 
 /** Draws the whole page for the current selection and language. */
@@ -113,8 +167,18 @@ function render(): void {
   document.title = t().title;
   pending.length = 0;
   const app = document.getElementById('app')!;
-  app.replaceChildren(header(), findings(), overview(), absorptionView(), gapsView(), timingView(), ndfView(), jobsView(),
-    qualityView(), changesView());
+  app.replaceChildren(
+    header(),
+    findings(),
+    overview(),
+    absorptionView(),
+    gapsView(),
+    timingView(),
+    ndfView(),
+    jobsView(),
+    qualityView(),
+    changesView(),
+  );
   // Read every box's width before drawing any, so the layout is computed once, not once per chart.
   const widths = pending.map((p) => p.width());
   pending.forEach((p, i) => p.draw(widths[i]!));

@@ -7,16 +7,35 @@ import { microToDecimal, microToNumber, parseMicro } from '../format.ts';
 
 /** The selection: a period and one code (or all) per filter dimension; codes as indices. */
 export interface Filters {
-  year: number; quarter: number;
-  program: number; funding_source: number; bank: number; county: number;
+  year: number;
+  quarter: number;
+  program: number;
+  funding_source: number;
+  bank: number;
+  county: number;
 }
 
 /** The code filters, in the order the page shows them. */
 export const FILTER_DIMS = ['program', 'funding_source', 'bank', 'county'] as const;
 
 // Column positions in DashboardData.absorption rows.
-const A = { y: 0, q: 1, program: 2, funding_source: 3, bank: 4, agency: 5, county: 6, flags: 7,
-  allocated: 8, referred: 9, approved: 10, contracted: 11, disbursed: 12, jobs: 13, firstStage: 14 } as const;
+const A = {
+  y: 0,
+  q: 1,
+  program: 2,
+  funding_source: 3,
+  bank: 4,
+  agency: 5,
+  county: 6,
+  flags: 7,
+  allocated: 8,
+  referred: 9,
+  approved: 10,
+  contracted: 11,
+  disbursed: 12,
+  jobs: 13,
+  firstStage: 14,
+} as const;
 const IN_TOTALS = 1;
 const REPORTED = 2;
 const AGENCY_REPORT = 4;
@@ -28,13 +47,22 @@ const num = (v: unknown): number => v as number;
 const micro = (v: unknown): bigint | null => (typeof v === 'bigint' ? v : parseMicro(v as string | null));
 
 /** The money columns of each row set, parsed from text to BigInt micro-units once. */
-const MONEY_COLUMNS = { absorption: [8, 9, 10, 11, 12, 14, 15, 16, 17, 18], reasons: [7], timing: [3, 4, 5],
-  ndf: [5, 6, 7] } as const;
+const MONEY_COLUMNS = {
+  absorption: [8, 9, 10, 11, 12, 14, 15, 16, 17, 18],
+  reasons: [7],
+  timing: [3, 4, 5],
+  ndf: [5, 6, 7],
+} as const;
 
 /** Sums of one group: exact money, plus what the rate and gap need. */
 export interface AbsorptionSum {
-  allocated: bigint; disbursed: bigint | null; referred: bigint | null; jobs: number | null;
-  jobsUnknown: number; keys: number; reportedKeys: number;
+  allocated: bigint;
+  disbursed: bigint | null;
+  referred: bigint | null;
+  jobs: number | null;
+  jobsUnknown: number;
+  keys: number;
+  reportedKeys: number;
 }
 
 function emptySum(): AbsorptionSum {
@@ -63,7 +91,8 @@ export class DashboardModel {
     for (const r of data.absorption) {
       const key = num(r[A.y]) * 10 + num(r[A.q]);
       const list = this.byPeriod.get(key);
-      if (list) list.push(r); else this.byPeriod.set(key, [r]);
+      if (list) list.push(r);
+      else this.byPeriod.set(key, [r]);
     }
   }
 
@@ -85,7 +114,10 @@ export class DashboardModel {
       const want = f[dim];
       if (want < 0) continue;
       const col = cols[dim];
-      if (col !== undefined) { if (row[col] !== want) return false; continue; }
+      if (col !== undefined) {
+        if (row[col] !== want) return false;
+        continue;
+      }
       if (dim === 'funding_source' && cols.program !== undefined) {
         if (this.programFunding(num(row[cols.program])) !== want) return false;
       }
@@ -128,9 +160,11 @@ export class DashboardModel {
       const code = num(r[A[dim]]);
       if (dim === 'agency' && code < 0) continue;
       const list = groups.get(code);
-      if (list) list.push(r); else groups.set(code, [r]);
+      if (list) list.push(r);
+      else groups.set(code, [r]);
     }
-    return [...groups.entries()].map(([code, list]) => ({ code, sum: this.sum(list, dim === 'agency') }))
+    return [...groups.entries()]
+      .map(([code, list]) => ({ code, sum: this.sum(list, dim === 'agency') }))
       .sort((a, b) => Number(b.sum.allocated - a.sum.allocated));
   }
 
@@ -188,8 +222,8 @@ export class DashboardModel {
     // at each year's latest quarter in mart_absorption (for the selected year: the selected quarter).
     const years = [...new Set(this.data.meta.periods.map(([y]) => y))].filter((y) => y <= f.year);
     return years.map((year) => {
-      const quarter = year === f.year ? f.quarter
-        : Math.max(...this.data.meta.periods.filter(([y]) => y === year).map(([, q]) => q));
+      const quarter =
+        year === f.year ? f.quarter : Math.max(...this.data.meta.periods.filter(([y]) => y === year).map(([, q]) => q));
       return { year, quarter, gap: gapOf(this.sum(this.absorptionRows(f, { year, quarter }))) };
     });
   }
@@ -223,15 +257,18 @@ export class DashboardModel {
       if (num(r[A.flags]) & REPORTED) g.reported += 1;
       groups.set(code, g);
     }
-    return [...groups.entries()].map(([code, g]) => ({ code, ...g })).sort((a, b) => a.reported / a.keys - b.reported / b.keys);
+    return [...groups.entries()]
+      .map(([code, g]) => ({ code, ...g }))
+      .sort((a, b) => a.reported / a.keys - b.reported / b.keys);
   }
 
   /** Projects matching the county filter and the programme's axis. */
   projects(f: Filters): Raw[] {
     const county = f.county >= 0 ? this.data.codes.county[f.county]?.code : undefined;
     const axis = f.program >= 0 ? this.programAxis(f.program) : -1;
-    return this.data.projects.filter((p) => (!county || String(p[4]).split(';').includes(county))
-      && (axis < 0 || p[2] === axis));
+    return this.data.projects.filter(
+      (p) => (!county || String(p[4]).split(';').includes(county)) && (axis < 0 || p[2] === axis),
+    );
   }
 
   /** Projects' new and sustained jobs per axis. */
@@ -255,7 +292,8 @@ export class DashboardModel {
       if (!(flags & IN_TOTALS) || !(flags & REPORTED)) continue;
       const axis = this.programAxis(num(r[A.program]));
       const g = groups.get(axis) ?? { jobs: 0, unknown: 0 };
-      if (r[A.jobs] === null) g.unknown += 1; else g.jobs += num(r[A.jobs]);
+      if (r[A.jobs] === null) g.unknown += 1;
+      else g.jobs += num(r[A.jobs]);
       groups.set(axis, g);
     }
     return [...groups.entries()].map(([axis, g]) => ({ axis, ...g })).sort((a, b) => a.axis - b.axis);
@@ -265,8 +303,11 @@ export class DashboardModel {
   moved(f: Filters): { program: number; change: bigint | null; rateChange: number | null }[] {
     return this.data.changes.moved
       .map((r) => ({ program: num(r[0]), change: micro(r[1]), rateChange: r[2] as number | null }))
-      .filter((r) => (f.program < 0 || r.program === f.program)
-        && (f.funding_source < 0 || this.programFunding(r.program) === f.funding_source));
+      .filter(
+        (r) =>
+          (f.program < 0 || r.program === f.program) &&
+          (f.funding_source < 0 || this.programFunding(r.program) === f.funding_source),
+      );
   }
 }
 

@@ -7,8 +7,31 @@ import { paretoChart } from '../charts/pareto.ts';
 import { trendChart } from '../charts/trend.ts';
 import { gapOf, rateOf } from './model.ts';
 import { MEETING_TARGETS } from './strings.ts';
-import { absorptionBars, absorptionTable, bn, bnNum, card, data, exact, figure, filters, int, lang, model, nameOf, page,
-  pct, period, printedTable, sectionEl, sourceLine, t, tableOf, el, type Table } from './page.ts';
+import {
+  absorptionBars,
+  absorptionTable,
+  bn,
+  bnNum,
+  card,
+  data,
+  exact,
+  figure,
+  filters,
+  int,
+  lang,
+  model,
+  nameOf,
+  page,
+  pct,
+  period,
+  printedTable,
+  sectionEl,
+  sourceLine,
+  t,
+  tableOf,
+  el,
+  type Table,
+} from './page.ts';
 
 /** Overview: the headline figures against the session's targets, and the trend by quarter. */
 export function overview(): HTMLElement {
@@ -19,49 +42,122 @@ export function overview(): HTMLElement {
   const sustained = projects.reduce((n, p) => n + (p[7] as number), 0);
   const rate = rateOf(s);
   const gap = gapOf(s);
-  const kpis = el('div', { class: 'kpis' },
-    figure(words.allocated, bn(s.allocated), 'mart_absorption.allocated_amount', microToDecimal(s.allocated), undefined,
-      words.billion),
-    figure(words.disbursed, bn(s.disbursed), 'mart_absorption.disbursed_amount',
-      s.disbursed === null ? '' : microToDecimal(s.disbursed), undefined, words.billion),
+  const kpis = el(
+    'div',
+    { class: 'kpis' },
+    figure(
+      words.allocated,
+      bn(s.allocated),
+      'mart_absorption.allocated_amount',
+      microToDecimal(s.allocated),
+      undefined,
+      words.billion,
+    ),
+    figure(
+      words.disbursed,
+      bn(s.disbursed),
+      'mart_absorption.disbursed_amount',
+      s.disbursed === null ? '' : microToDecimal(s.disbursed),
+      undefined,
+      words.billion,
+    ),
     figure(words.rate, pct(rate), 'mart_absorption.absorption_rate', rate === null ? '' : String(rate)),
-    figure(words.gap, bn(gap), 'mart_absorption.absorption_gap', gap === null ? '' : microToDecimal(gap), undefined,
-      words.billion),
-    figure(words.jobsCommitted, int(s.jobs), 'mart_absorption.jobs_committed', String(s.jobs ?? ''),
-      s.jobsUnknown ? `${int(s.jobsUnknown)} ${words.unknownReports}` : undefined, words.jobsUnit),
-    figure(words.newJobs, int(newJobs), 'mart_jobs_by_axis.new_jobs', String(newJobs),
-      `${words.target}: ${int(MEETING_TARGETS.newJobs)} (${pct(newJobs / MEETING_TARGETS.newJobs)} ${words.ofTarget})`),
-    figure(words.sustainedJobs, int(sustained), 'mart_jobs_by_axis.sustained_jobs', String(sustained),
-      `${words.target}: ${int(MEETING_TARGETS.sustainedJobs)} (${pct(sustained / MEETING_TARGETS.sustainedJobs)} ${words.ofTarget})`),
+    figure(
+      words.gap,
+      bn(gap),
+      'mart_absorption.absorption_gap',
+      gap === null ? '' : microToDecimal(gap),
+      undefined,
+      words.billion,
+    ),
+    figure(
+      words.jobsCommitted,
+      int(s.jobs),
+      'mart_absorption.jobs_committed',
+      String(s.jobs ?? ''),
+      s.jobsUnknown ? `${int(s.jobsUnknown)} ${words.unknownReports}` : undefined,
+      words.jobsUnit,
+    ),
+    figure(
+      words.newJobs,
+      int(newJobs),
+      'mart_jobs_by_axis.new_jobs',
+      String(newJobs),
+      `${words.target}: ${int(MEETING_TARGETS.newJobs)} (${pct(newJobs / MEETING_TARGETS.newJobs)} ${words.ofTarget})`,
+    ),
+    figure(
+      words.sustainedJobs,
+      int(sustained),
+      'mart_jobs_by_axis.sustained_jobs',
+      String(sustained),
+      `${words.target}: ${int(MEETING_TARGETS.sustainedJobs)} (${pct(sustained / MEETING_TARGETS.sustainedJobs)} ${words.ofTarget})`,
+    ),
   );
   const trend = model.trend(filters);
   const trendRows = trend.map((p) => ({
-    period: quarterShort(p.year, p.quarter, lang), allocated: bnNum(p.sum.allocated),
-    disbursed: p.sum.disbursed === null ? null : bnNum(p.sum.disbursed), note: pct(rateOf(p.sum)),
+    period: quarterShort(p.year, p.quarter, lang),
+    allocated: bnNum(p.sum.allocated),
+    disbursed: p.sum.disbursed === null ? null : bnNum(p.sum.disbursed),
+    note: pct(rateOf(p.sum)),
     selected: p.year === filters.year && p.quarter === filters.quarter,
     allocatedTip: `${quarterName(p.year, p.quarter, lang)}\n${words.allocated}: ${exact(p.sum.allocated)}`,
-    disbursedTip: `${quarterName(p.year, p.quarter, lang)}\n${words.disbursed}: ${exact(p.sum.disbursed)}\n`
-      + `${words.rate}: ${pct(rateOf(p.sum))}`,
+    disbursedTip:
+      `${quarterName(p.year, p.quarter, lang)}\n${words.disbursed}: ${exact(p.sum.disbursed)}\n` +
+      `${words.rate}: ${pct(rateOf(p.sum))}`,
   }));
-  return sectionEl('overview', `${words.overview}: ${period()}`, page(kpis,
-    card('chart-trend', words.trend, (width) => trendChart(trendRows, {
-      width, lang, label: words.billion, allocatedLabel: words.allocated, disbursedLabel: words.disbursed,
-    }), {
-      columns: [words.cols.quarter, words.cols.allocated, words.cols.disbursed, words.cols.rate],
-      rows: trend.map((p) => [quarterName(p.year, p.quarter, lang), bn(p.sum.allocated), bn(p.sum.disbursed), pct(rateOf(p.sum))]),
-    }, 'overview')));
+  return sectionEl(
+    'overview',
+    `${words.overview}: ${period()}`,
+    page(
+      kpis,
+      card(
+        'chart-trend',
+        words.trend,
+        (width) =>
+          trendChart(trendRows, {
+            width,
+            lang,
+            label: words.billion,
+            allocatedLabel: words.allocated,
+            disbursedLabel: words.disbursed,
+          }),
+        {
+          columns: [words.cols.quarter, words.cols.allocated, words.cols.disbursed, words.cols.rate],
+          rows: trend.map((p) => [
+            quarterName(p.year, p.quarter, lang),
+            bn(p.sum.allocated),
+            bn(p.sum.disbursed),
+            pct(rateOf(p.sum)),
+          ]),
+        },
+        'overview',
+      ),
+    ),
+  );
 }
 
 /** Absorption by programme, funding source, bank, agency and county. */
 export function absorptionView(): HTMLElement {
   const words = t();
-  const cards = ([['program', words.byProgram], ['funding_source', words.byFunding], ['bank', words.byBank],
-    ['agency', words.byAgency], ['county', words.byCounty]] as [Dimension, string][]).map(([dim, title]) => {
+  const cards = (
+    [
+      ['program', words.byProgram],
+      ['funding_source', words.byFunding],
+      ['bank', words.byBank],
+      ['agency', words.byAgency],
+      ['county', words.byCounty],
+    ] as [Dimension, string][]
+  ).map(([dim, title]) => {
     const rows = model.byDimension(filters, dim).map((g) => ({ label: nameOf(dim, g.code), sum: g.sum }));
     return card(`chart-${dim}`, title, (width) => absorptionBars(rows, width), absorptionTable(rows), 'absorption');
   });
-  return sectionEl('absorption', `${words.absorption} (${period()})`,
-    page(cards[0]!, cards[1]!), page(cards[2]!, cards[3]!), page(cards[4]!));
+  return sectionEl(
+    'absorption',
+    `${words.absorption} (${period()})`,
+    page(cards[0]!, cards[1]!),
+    page(cards[2]!, cards[3]!),
+    page(cards[4]!),
+  );
 }
 
 /** Where the gap stalls (funnel stages) and the reasons cited (Pareto, by actor). */
@@ -69,17 +165,24 @@ export function gapsView(): HTMLElement {
   const words = t();
   const stageNames = [words.notReferred, words.notApproved, words.notContracted, words.notDisbursed, words.residual];
   const stages = model.gapStages(filters);
-  const stackRows = stages.flatMap((g) => g.parts.map((part, i) => ({
-    label: nameOf('program', g.program), series: stageNames[i]!, value: bnNum(part),
-    tip: `${nameOf('program', g.program)}\n${stageNames[i]}: ${exact(part)}`,
-  })));
+  const stackRows = stages.flatMap((g) =>
+    g.parts.map((part, i) => ({
+      label: nameOf('program', g.program),
+      series: stageNames[i]!,
+      value: bnNum(part),
+      tip: `${nameOf('program', g.program)}\n${stageNames[i]}: ${exact(part)}`,
+    })),
+  );
   const reasons = model.reasons(filters);
   const total = reasons.reduce((s, r) => s + r.amount, 0n);
   let running = 0n;
-  const reasonTable: Table = { columns: [words.cols.name, words.cols.amount, words.cols.share], rows: reasons.map((r) => {
-    running += r.amount;
-    return [nameOf('reason', r.reason), bn(r.amount), pct(total ? Number(running) / Number(total) : null)];
-  }) };
+  const reasonTable: Table = {
+    columns: [words.cols.name, words.cols.amount, words.cols.share],
+    rows: reasons.map((r) => {
+      running += r.amount;
+      return [nameOf('reason', r.reason), bn(r.amount), pct(total ? Number(running) / Number(total) : null)];
+    }),
+  };
   const actors = new Map<string, bigint>();
   for (const r of reasons) {
     const actor = data.codes.reason[r.reason]?.extra ?? '';
@@ -87,25 +190,74 @@ export function gapsView(): HTMLElement {
   }
   const actorLabel = (a: string): string => (words as unknown as Record<string, string>)[`actor_${a}`] ?? a;
   const actorRows = [...actors.entries()].map(([a, amount]) => ({ label: actorLabel(a), amount }));
-  return sectionEl('gaps', `${words.gaps} (${period()})`,
-    page(card('chart-stages', words.stages, (width) => stackedBars(stackRows, {
-      width, lang, series: stageNames, colors: ['#9ecae1', '#4a90c2', '#f2b26b', '#d9603b', '#bdbdbd'], label: words.billion,
-    }), {
-      columns: [words.cols.name, ...stageNames],
-      rows: stages.map((g) => [nameOf('program', g.program), ...g.parts.map((p) => bn(p))]),
-    }, 'gaps', ['mart_gap_stages.not_referred_amount', 'mart_gap_stages.not_approved_amount',
-      'mart_gap_stages.not_contracted_amount', 'mart_gap_stages.not_disbursed_amount', 'mart_gap_stages.residual_amount'])),
-    page(card('chart-pareto', words.pareto, (width) => paretoChart(reasons.map((r) => ({
-      label: nameOf('reason', r.reason), value: bnNum(r.amount),
-      tip: `${nameOf('reason', r.reason)}: ${exact(r.amount)} (${int(r.count)})`,
-    })), { width, lang, label: words.billion }), reasonTable, 'gaps', ['mart_reasons.amount']),
-    card('chart-actor', words.byActor, (width) => valueBars(actorRows.map((a) => ({
-      label: a.label, value: bnNum(a.amount), note: pct(total ? Number(a.amount) / Number(total) : null),
-      tip: `${a.label}: ${exact(a.amount)}`,
-    })), { width, lang, color: '#b5462f', label: words.billion }), {
-      columns: [words.cols.name, words.cols.amount],
-      rows: actorRows.map((a) => [a.label, bn(a.amount)]),
-    }, 'gaps', ['mart_reasons.amount', 'mart_reasons.reason_actor'])));
+  return sectionEl(
+    'gaps',
+    `${words.gaps} (${period()})`,
+    page(
+      card(
+        'chart-stages',
+        words.stages,
+        (width) =>
+          stackedBars(stackRows, {
+            width,
+            lang,
+            series: stageNames,
+            colors: ['#9ecae1', '#4a90c2', '#f2b26b', '#d9603b', '#bdbdbd'],
+            label: words.billion,
+          }),
+        {
+          columns: [words.cols.name, ...stageNames],
+          rows: stages.map((g) => [nameOf('program', g.program), ...g.parts.map((p) => bn(p))]),
+        },
+        'gaps',
+        [
+          'mart_gap_stages.not_referred_amount',
+          'mart_gap_stages.not_approved_amount',
+          'mart_gap_stages.not_contracted_amount',
+          'mart_gap_stages.not_disbursed_amount',
+          'mart_gap_stages.residual_amount',
+        ],
+      ),
+    ),
+    page(
+      card(
+        'chart-pareto',
+        words.pareto,
+        (width) =>
+          paretoChart(
+            reasons.map((r) => ({
+              label: nameOf('reason', r.reason),
+              value: bnNum(r.amount),
+              tip: `${nameOf('reason', r.reason)}: ${exact(r.amount)} (${int(r.count)})`,
+            })),
+            { width, lang, label: words.billion },
+          ),
+        reasonTable,
+        'gaps',
+        ['mart_reasons.amount'],
+      ),
+      card(
+        'chart-actor',
+        words.byActor,
+        (width) =>
+          valueBars(
+            actorRows.map((a) => ({
+              label: a.label,
+              value: bnNum(a.amount),
+              note: pct(total ? Number(a.amount) / Number(total) : null),
+              tip: `${a.label}: ${exact(a.amount)}`,
+            })),
+            { width, lang, color: '#b5462f', label: words.billion },
+          ),
+        {
+          columns: [words.cols.name, words.cols.amount],
+          rows: actorRows.map((a) => [a.label, bn(a.amount)]),
+        },
+        'gaps',
+        ['mart_reasons.amount', 'mart_reasons.reason_actor'],
+      ),
+    ),
+  );
 }
 
 /** Late quotas (absorption by notification quarter) and carry-over (each year's unabsorbed). */
@@ -115,23 +267,63 @@ export function timingView(): HTMLElement {
   const rateOfTiming = (x: { reported: bigint; disbursed: bigint }): number | null =>
     x.reported ? Number(x.disbursed) / Number(x.reported) : null;
   const carry = model.carryOver(filters);
-  return sectionEl('timing', words.timing, page(
-    card('chart-timing', `${words.timingChart}: ${formatNumber(filters.year, lang).replace(/[٬,]/g, '')}`, (width) =>
-      valueBars(timing.map((x) => ({
-        label: quarterName(filters.year, x.quarter, lang), value: bnNum(x.disbursed), total: bnNum(x.reported),
-        note: pct(rateOfTiming(x)),
-        tip: `${words.allocated}: ${exact(x.allocated)}\n${words.disbursed}: ${exact(x.disbursed)}\n${words.rate}: ${pct(rateOfTiming(x))}`,
-      })), { width, lang, keepOrder: true, label: `${words.allocated} / ${words.disbursed} (${words.billion})` }), {
-      columns: [words.cols.quarter, words.cols.allocated, words.cols.disbursed, words.cols.rate],
-      rows: timing.map((x) => [quarterName(filters.year, x.quarter, lang), bn(x.allocated), bn(x.disbursed), pct(rateOfTiming(x))]),
-    }, 'timing', ['mart_notification_timing.allocated_amount', 'mart_notification_timing.disbursed_amount',
-      'mart_notification_timing.absorption_rate'], words.notByBank),
-    card('chart-carry', words.carryOver, (width) => valueBars(carry.map((c) => ({
-      label: quarterName(c.year, c.quarter, lang), value: bnNum(c.gap), note: bn(c.gap),
-      tip: `${quarterName(c.year, c.quarter, lang)}: ${exact(c.gap)}`,
-    })), { width, lang, keepOrder: true, color: '#d9603b', label: words.billion }), {
-      columns: [words.cols.quarter, words.cols.gap], rows: carry.map((c) => [quarterName(c.year, c.quarter, lang), bn(c.gap)]),
-    }, 'timing', ['mart_absorption.absorption_gap'])));
+  return sectionEl(
+    'timing',
+    words.timing,
+    page(
+      card(
+        'chart-timing',
+        `${words.timingChart}: ${formatNumber(filters.year, lang).replace(/[٬,]/g, '')}`,
+        (width) =>
+          valueBars(
+            timing.map((x) => ({
+              label: quarterName(filters.year, x.quarter, lang),
+              value: bnNum(x.disbursed),
+              total: bnNum(x.reported),
+              note: pct(rateOfTiming(x)),
+              tip: `${words.allocated}: ${exact(x.allocated)}\n${words.disbursed}: ${exact(x.disbursed)}\n${words.rate}: ${pct(rateOfTiming(x))}`,
+            })),
+            { width, lang, keepOrder: true, label: `${words.allocated} / ${words.disbursed} (${words.billion})` },
+          ),
+        {
+          columns: [words.cols.quarter, words.cols.allocated, words.cols.disbursed, words.cols.rate],
+          rows: timing.map((x) => [
+            quarterName(filters.year, x.quarter, lang),
+            bn(x.allocated),
+            bn(x.disbursed),
+            pct(rateOfTiming(x)),
+          ]),
+        },
+        'timing',
+        [
+          'mart_notification_timing.allocated_amount',
+          'mart_notification_timing.disbursed_amount',
+          'mart_notification_timing.absorption_rate',
+        ],
+        words.notByBank,
+      ),
+      card(
+        'chart-carry',
+        words.carryOver,
+        (width) =>
+          valueBars(
+            carry.map((c) => ({
+              label: quarterName(c.year, c.quarter, lang),
+              value: bnNum(c.gap),
+              note: bn(c.gap),
+              tip: `${quarterName(c.year, c.quarter, lang)}: ${exact(c.gap)}`,
+            })),
+            { width, lang, keepOrder: true, color: '#d9603b', label: words.billion },
+          ),
+        {
+          columns: [words.cols.quarter, words.cols.gap],
+          rows: carry.map((c) => [quarterName(c.year, c.quarter, lang), bn(c.gap)]),
+        },
+        'timing',
+        ['mart_absorption.absorption_gap'],
+      ),
+    ),
+  );
 }
 
 /** Idle NDF resources per bank, and reporting coverage of banks and agencies. */
@@ -140,25 +332,69 @@ export function ndfView(): HTMLElement {
   const ndf = model.ndfByBank(filters);
   const coverage = (dim: 'bank' | 'agency', title: string): HTMLElement => {
     const rows = model.coverage(filters, dim);
-    return card(`chart-coverage-${dim}`, `${title} (${period()})`, (width) => valueBars(rows.map((r) => ({
-      label: nameOf(dim, r.code), value: r.reported, total: r.keys, note: pct(r.reported / r.keys),
-      tip: `${nameOf(dim, r.code)}: ${int(r.reported)} / ${int(r.keys)}`,
-    })), { width, lang, keepOrder: true, color: '#3c8d5a', totalColor: '#d5e8da', label: words.cols.keys }), {
-      columns: [words.cols.name, words.cols.reported, words.cols.keys, words.cols.coverage],
-      rows: rows.map((r) => [nameOf(dim, r.code), int(r.reported), int(r.keys), pct(r.reported / r.keys)]),
-    }, 'ndf', ['mart_absorption.is_reported']);
+    return card(
+      `chart-coverage-${dim}`,
+      `${title} (${period()})`,
+      (width) =>
+        valueBars(
+          rows.map((r) => ({
+            label: nameOf(dim, r.code),
+            value: r.reported,
+            total: r.keys,
+            note: pct(r.reported / r.keys),
+            tip: `${nameOf(dim, r.code)}: ${int(r.reported)} / ${int(r.keys)}`,
+          })),
+          { width, lang, keepOrder: true, color: '#3c8d5a', totalColor: '#d5e8da', label: words.cols.keys },
+        ),
+      {
+        columns: [words.cols.name, words.cols.reported, words.cols.keys, words.cols.coverage],
+        rows: rows.map((r) => [nameOf(dim, r.code), int(r.reported), int(r.keys), pct(r.reported / r.keys)]),
+      },
+      'ndf',
+      ['mart_absorption.is_reported'],
+    );
   };
-  return sectionEl('ndf', words.ndf,
-    page(card('chart-ndf', words.ndfChart, (width) => stackedBars(ndf.flatMap((b) => [
-      { label: nameOf('bank', b.bank), series: words.ndfDisbursed, value: bnNum(b.disbursed),
-        tip: `${nameOf('bank', b.bank)}\n${words.ndfDisbursed}: ${exact(b.disbursed)}` },
-      { label: nameOf('bank', b.bank), series: words.ndfIdle, value: bnNum(b.idle),
-        tip: `${nameOf('bank', b.bank)}\n${words.ndfIdle}: ${exact(b.idle)}` },
-    ]), { width, lang, series: [words.ndfDisbursed, words.ndfIdle], colors: ['#1f5f99', '#e3a33b'], label: words.billion }), {
-      columns: [words.cols.name, words.cols.resources, words.cols.disbursed, words.cols.idle],
-      rows: ndf.map((b) => [nameOf('bank', b.bank), bn(b.resources), bn(b.disbursed), bn(b.idle)]),
-    }, 'ndf', ['mart_ndf_lines.resources_amount', 'mart_ndf_lines.disbursed_amount', 'mart_ndf_lines.idle_amount'])),
-    page(coverage('bank', words.coverageBank), coverage('agency', words.coverageAgency)));
+  return sectionEl(
+    'ndf',
+    words.ndf,
+    page(
+      card(
+        'chart-ndf',
+        words.ndfChart,
+        (width) =>
+          stackedBars(
+            ndf.flatMap((b) => [
+              {
+                label: nameOf('bank', b.bank),
+                series: words.ndfDisbursed,
+                value: bnNum(b.disbursed),
+                tip: `${nameOf('bank', b.bank)}\n${words.ndfDisbursed}: ${exact(b.disbursed)}`,
+              },
+              {
+                label: nameOf('bank', b.bank),
+                series: words.ndfIdle,
+                value: bnNum(b.idle),
+                tip: `${nameOf('bank', b.bank)}\n${words.ndfIdle}: ${exact(b.idle)}`,
+              },
+            ]),
+            {
+              width,
+              lang,
+              series: [words.ndfDisbursed, words.ndfIdle],
+              colors: ['#1f5f99', '#e3a33b'],
+              label: words.billion,
+            },
+          ),
+        {
+          columns: [words.cols.name, words.cols.resources, words.cols.disbursed, words.cols.idle],
+          rows: ndf.map((b) => [nameOf('bank', b.bank), bn(b.resources), bn(b.disbursed), bn(b.idle)]),
+        },
+        'ndf',
+        ['mart_ndf_lines.resources_amount', 'mart_ndf_lines.disbursed_amount', 'mart_ndf_lines.idle_amount'],
+      ),
+    ),
+    page(coverage('bank', words.coverageBank), coverage('agency', words.coverageAgency)),
+  );
 }
 
 /** Jobs per axis and the projects table. */
@@ -167,33 +403,109 @@ export function jobsView(): HTMLElement {
   const axes = model.jobsByAxis(filters);
   const facility = model.facilityJobsByAxis(filters);
   const projects = model.projects(filters);
-  const counties = (list: string): string => list.split(';').filter(Boolean)
-    .map((c) => nameOf('county', data.codes.county.findIndex((x) => x.code === c))).join('، ');
-  return sectionEl('jobs', words.jobs,
-    page(card('chart-axes', words.axisChart, (width) => stackedBars(axes.flatMap((a) => [
-      { label: nameOf('axis', a.axis), series: words.cols.newJobs, value: a.newJobs,
-        tip: `${nameOf('axis', a.axis)}\n${words.cols.newJobs}: ${int(a.newJobs)}` },
-      { label: nameOf('axis', a.axis), series: words.cols.sustained, value: a.sustained,
-        tip: `${nameOf('axis', a.axis)}\n${words.cols.sustained}: ${int(a.sustained)}` },
-    ]), { width, lang, series: [words.cols.newJobs, words.cols.sustained], colors: ['#3c8d5a', '#a6d3b3'],
-      label: words.jobsUnit, keepOrder: true }), {
-      columns: [words.cols.axis, words.cols.count, words.cols.newJobs, words.cols.sustained],
-      rows: axes.map((a) => [nameOf('axis', a.axis), int(a.projects), int(a.newJobs), int(a.sustained)]),
-    }, 'jobs', ['mart_jobs_by_axis.new_jobs', 'mart_jobs_by_axis.sustained_jobs']),
-    card('chart-facility-jobs', `${words.facilityJobsAxis}: ${period()}`, (width) => valueBars(facility.map((a) => ({
-      label: nameOf('axis', a.axis), value: a.jobs, note: int(a.jobs) + (a.unknown ? ` · ${int(a.unknown)} ${words.noFigure}` : ''),
-      tip: `${nameOf('axis', a.axis)}: ${int(a.jobs)} ${words.jobsUnit}`,
-    })), { width, lang, keepOrder: true, color: '#3c8d5a', label: words.jobsUnit }), {
-      columns: [words.cols.axis, words.cols.jobs, words.unknownReports],
-      rows: facility.map((a) => [nameOf('axis', a.axis), int(a.jobs), int(a.unknown)]),
-    }, 'jobs', ['mart_jobs_by_axis.facility_jobs_committed'], words.unknownNote)),
-    page(el('figure', { class: 'card', id: 'table-projects' }, el('div', { class: 'card-head' }, el('h3', {}, words.projectsTable)),
-      tableOf({
-        columns: [words.cols.id, words.cols.title, words.cols.axis, words.cols.lead, words.cols.counties, words.cols.status,
-          words.cols.newJobs, words.cols.sustained],
-        rows: projects.map((p) => [String(p[0]), String(p[1]), nameOf('axis', p[2] as number), nameOf('agency', p[3] as number),
-          counties(String(p[4])), nameOf('project_status', p[5] as number), int(p[6] as number), int(p[7] as number)]),
-      }), sourceLine('jobs', ['mart_projects.status']))));
+  const counties = (list: string): string =>
+    list
+      .split(';')
+      .filter(Boolean)
+      .map((c) =>
+        nameOf(
+          'county',
+          data.codes.county.findIndex((x) => x.code === c),
+        ),
+      )
+      .join('، ');
+  return sectionEl(
+    'jobs',
+    words.jobs,
+    page(
+      card(
+        'chart-axes',
+        words.axisChart,
+        (width) =>
+          stackedBars(
+            axes.flatMap((a) => [
+              {
+                label: nameOf('axis', a.axis),
+                series: words.cols.newJobs,
+                value: a.newJobs,
+                tip: `${nameOf('axis', a.axis)}\n${words.cols.newJobs}: ${int(a.newJobs)}`,
+              },
+              {
+                label: nameOf('axis', a.axis),
+                series: words.cols.sustained,
+                value: a.sustained,
+                tip: `${nameOf('axis', a.axis)}\n${words.cols.sustained}: ${int(a.sustained)}`,
+              },
+            ]),
+            {
+              width,
+              lang,
+              series: [words.cols.newJobs, words.cols.sustained],
+              colors: ['#3c8d5a', '#a6d3b3'],
+              label: words.jobsUnit,
+              keepOrder: true,
+            },
+          ),
+        {
+          columns: [words.cols.axis, words.cols.count, words.cols.newJobs, words.cols.sustained],
+          rows: axes.map((a) => [nameOf('axis', a.axis), int(a.projects), int(a.newJobs), int(a.sustained)]),
+        },
+        'jobs',
+        ['mart_jobs_by_axis.new_jobs', 'mart_jobs_by_axis.sustained_jobs'],
+      ),
+      card(
+        'chart-facility-jobs',
+        `${words.facilityJobsAxis}: ${period()}`,
+        (width) =>
+          valueBars(
+            facility.map((a) => ({
+              label: nameOf('axis', a.axis),
+              value: a.jobs,
+              note: int(a.jobs) + (a.unknown ? ` · ${int(a.unknown)} ${words.noFigure}` : ''),
+              tip: `${nameOf('axis', a.axis)}: ${int(a.jobs)} ${words.jobsUnit}`,
+            })),
+            { width, lang, keepOrder: true, color: '#3c8d5a', label: words.jobsUnit },
+          ),
+        {
+          columns: [words.cols.axis, words.cols.jobs, words.unknownReports],
+          rows: facility.map((a) => [nameOf('axis', a.axis), int(a.jobs), int(a.unknown)]),
+        },
+        'jobs',
+        ['mart_jobs_by_axis.facility_jobs_committed'],
+        words.unknownNote,
+      ),
+    ),
+    page(
+      el(
+        'figure',
+        { class: 'card', id: 'table-projects' },
+        el('div', { class: 'card-head' }, el('h3', {}, words.projectsTable)),
+        tableOf({
+          columns: [
+            words.cols.id,
+            words.cols.title,
+            words.cols.axis,
+            words.cols.lead,
+            words.cols.counties,
+            words.cols.status,
+            words.cols.newJobs,
+            words.cols.sustained,
+          ],
+          rows: projects.map((p) => [
+            String(p[0]),
+            String(p[1]),
+            nameOf('axis', p[2] as number),
+            nameOf('agency', p[3] as number),
+            counties(String(p[4])),
+            nameOf('project_status', p[5] as number),
+            int(p[6] as number),
+            int(p[7] as number),
+          ]),
+        }),
+        sourceLine('jobs', ['mart_projects.status']),
+      ),
+    ),
+  );
 }
 
 /** Data quality: loads, quarantined rows, warnings. */
@@ -202,19 +514,51 @@ export function qualityView(): HTMLElement {
   const q = data.quality;
   const c = words.cols;
   const listed = q.quarantine.length;
-  return sectionEl('quality', words.quality, page(
-    el('p', { class: 'note' }, words.filtersNotApplied),
-    el('h3', {}, words.loads),
-    printedTable({ columns: [c.load, c.time, c.filesN, c.read, c.loaded, c.quarantined, c.warnings, c.tests],
-      rows: [...q.loads].reverse().map((l) => [int(l.id), localDigits(l.finishedJalali ?? '—', lang), int(l.files),
-        int(l.read), int(l.loaded), int(l.quarantined), int(l.warnings), int(l.testFailures)]) }, 0),
-    el('h3', {}, `${words.quarantine} (${int(q.quarantineTotal)})`),
-    printedTable({ columns: [c.load, c.dataset, c.file, c.line, c.message],
-      rows: q.quarantine.map((r) => [int(r.load), r.dataset, r.file, int(r.line), r.message]) }, q.quarantineTotal - listed),
-    sourceLine('quality')),
-  page(el('h3', {}, words.warnings),
-    printedTable({ columns: [c.rule, c.dataset, c.count, c.example],
-      rows: q.warnings.map((w) => [w.rule, w.dataset, int(w.count), w.example]) }, 0)));
+  return sectionEl(
+    'quality',
+    words.quality,
+    page(
+      el('p', { class: 'note' }, words.filtersNotApplied),
+      el('h3', {}, words.loads),
+      printedTable(
+        {
+          columns: [c.load, c.time, c.filesN, c.read, c.loaded, c.quarantined, c.warnings, c.tests],
+          rows: [...q.loads]
+            .reverse()
+            .map((l) => [
+              int(l.id),
+              localDigits(l.finishedJalali ?? '—', lang),
+              int(l.files),
+              int(l.read),
+              int(l.loaded),
+              int(l.quarantined),
+              int(l.warnings),
+              int(l.testFailures),
+            ]),
+        },
+        0,
+      ),
+      el('h3', {}, `${words.quarantine} (${int(q.quarantineTotal)})`),
+      printedTable(
+        {
+          columns: [c.load, c.dataset, c.file, c.line, c.message],
+          rows: q.quarantine.map((r) => [int(r.load), r.dataset, r.file, int(r.line), r.message]),
+        },
+        q.quarantineTotal - listed,
+      ),
+      sourceLine('quality'),
+    ),
+    page(
+      el('h3', {}, words.warnings),
+      printedTable(
+        {
+          columns: [c.rule, c.dataset, c.count, c.example],
+          rows: q.warnings.map((w) => [w.rule, w.dataset, int(w.count), w.example]),
+        },
+        0,
+      ),
+    ),
+  );
 }
 
 export function changesView(): HTMLElement {
@@ -233,24 +577,49 @@ export function changesView(): HTMLElement {
       g.loaded += f.loaded;
       groups.set(f.dataset, g);
     }
-    return { columns: [c.dataset, c.filesN, c.loaded, c.file], rows: [...groups.entries()].map(([d, g]) =>
-      [d, int(g.files.length), int(g.loaded), g.files.length > 2 ? `${g.files[0]} … ${g.files.at(-1)}` : g.files.join('، ')]) };
+    return {
+      columns: [c.dataset, c.filesN, c.loaded, c.file],
+      rows: [...groups.entries()].map(([d, g]) => [
+        d,
+        int(g.files.length),
+        int(g.loaded),
+        g.files.length > 2 ? `${g.files[0]} … ${g.files.at(-1)}` : g.files.join('، '),
+      ]),
+    };
   };
-  return sectionEl('changes', `${words.changes} (${words.cols.load} ${int(ch.loadId)})`, page(
-    el('h3', {}, `${words.newFiles} (${int(ch.newFiles.length)})`),
-    ch.newFiles.length ? tableOf(byDataset(ch.newFiles)) : el('p', {}, words.none),
-    el('h3', {}, `${words.changedFiles} (${int(ch.changedFiles.length)})`),
-    ch.changedFiles.length ? tableOf(byDataset(ch.changedFiles)) : el('p', {}, words.none),
-    el('h3', {}, words.replaced),
-    !data.meta.hasReplacedRows ? el('p', {}, words.noReplaced)
-      : ch.replaced.length ? tableOf({ columns: [c.dataset, c.count], rows: ch.replaced.map((r) => [r.dataset, int(r.count)]) })
-        : el('p', {}, words.none),
-    card('chart-moved', `${words.moved}: ${asOf}`, (width) => valueBars(movedRows.map((m) => ({
-      label: nameOf('program', m.program), value: Math.abs(bnNum(m.change)),
-      note: `${bn(m.change)}`, tip: `${nameOf('program', m.program)}: ${exact(m.change)}`,
-    })), { width, lang, keepOrder: true, color: '#6a51a3', label: words.billion }), {
-      columns: [c.name, c.change, c.rateChange],
-      rows: moved.map((m) => [nameOf('program', m.program), bn(m.change), pct(m.rateChange)]),
-    }, 'changes')));
+  return sectionEl(
+    'changes',
+    `${words.changes} (${words.cols.load} ${int(ch.loadId)})`,
+    page(
+      el('h3', {}, `${words.newFiles} (${int(ch.newFiles.length)})`),
+      ch.newFiles.length ? tableOf(byDataset(ch.newFiles)) : el('p', {}, words.none),
+      el('h3', {}, `${words.changedFiles} (${int(ch.changedFiles.length)})`),
+      ch.changedFiles.length ? tableOf(byDataset(ch.changedFiles)) : el('p', {}, words.none),
+      el('h3', {}, words.replaced),
+      !data.meta.hasReplacedRows
+        ? el('p', {}, words.noReplaced)
+        : ch.replaced.length
+          ? tableOf({ columns: [c.dataset, c.count], rows: ch.replaced.map((r) => [r.dataset, int(r.count)]) })
+          : el('p', {}, words.none),
+      card(
+        'chart-moved',
+        `${words.moved}: ${asOf}`,
+        (width) =>
+          valueBars(
+            movedRows.map((m) => ({
+              label: nameOf('program', m.program),
+              value: Math.abs(bnNum(m.change)),
+              note: `${bn(m.change)}`,
+              tip: `${nameOf('program', m.program)}: ${exact(m.change)}`,
+            })),
+            { width, lang, keepOrder: true, color: '#6a51a3', label: words.billion },
+          ),
+        {
+          columns: [c.name, c.change, c.rateChange],
+          rows: moved.map((m) => [nameOf('program', m.program), bn(m.change), pct(m.rateChange)]),
+        },
+        'changes',
+      ),
+    ),
+  );
 }
-

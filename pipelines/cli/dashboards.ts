@@ -6,6 +6,7 @@ import { printPdf } from '../../dashboards/pdf.ts';
 import { parseArgs, runMain } from './args.ts';
 import { DEFAULT_WAREHOUSE } from './pipeline.ts';
 
+/** Where the dashboard goes by default. */
 export const DEFAULT_DASHBOARD_DIR = 'out/dashboards';
 
 const HELP = `npm run dashboards -- [--db FILE] [--out DIR] [--pdf] [--as-of 1394-Q2]
@@ -26,29 +27,49 @@ export function parseAsOf(text: string): { year: number; quarter: number } {
 }
 
 /** Builds the dashboard (and with `pdf`, the A4 pack) and prints where they are. */
-export async function dashboardsCommand(options: { dbPath: string; outDir: string; pdf?: boolean; asOf?: string }): Promise<void> {
+export async function dashboardsCommand(options: {
+  dbPath: string;
+  outDir: string;
+  pdf?: boolean;
+  asOf?: string;
+}): Promise<void> {
   const asOf = options.asOf ? parseAsOf(options.asOf) : undefined;
   if (!existsSync(options.dbPath)) {
-    throw new Error(`the warehouse ${options.dbPath} does not exist; load drops first with npm run pipeline -- DROP... --db FILE`);
+    throw new Error(
+      `the warehouse ${options.dbPath} does not exist; load drops first with npm run pipeline -- DROP... --db FILE`,
+    );
   }
-  const result = await buildDashboard({ dbPath: options.dbPath, outDir: options.outDir,
-    asOf });
-  console.log(`Dashboard: ${relative(process.cwd(), result.htmlPath)} (${(result.bytes / 1024).toFixed(0)} KB, `
-    + `built in ${(result.ms.total / 1000).toFixed(1)} s)`);
+  const result = await buildDashboard({ dbPath: options.dbPath, outDir: options.outDir, asOf });
+  console.log(
+    `Dashboard: ${relative(process.cwd(), result.htmlPath)} (${(result.bytes / 1024).toFixed(0)} KB, ` +
+      `built in ${(result.ms.total / 1000).toFixed(1)} s)`,
+  );
   if (options.pdf) {
     const pdf = await printPdf(result.htmlPath);
-    console.log(`A4 pack:   ${relative(process.cwd(), pdf.pdfPath)} (${pdf.pages} pages, ${(pdf.ms / 1000).toFixed(1)} s)`);
+    console.log(
+      `A4 pack:   ${relative(process.cwd(), pdf.pdfPath)} (${pdf.pages} pages, ${(pdf.ms / 1000).toFixed(1)} s)`,
+    );
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   runMain(async () => {
     const argv = process.argv.slice(2);
-    if (argv.includes('--help') || argv.includes('-h')) { console.log(HELP); return; }
+    if (argv.includes('--help') || argv.includes('-h')) {
+      console.log(HELP);
+      return;
+    }
     const pdf = argv.includes('--pdf');
-    const { positional, values } = parseArgs(argv.filter((a) => a !== '--pdf'), ['db', 'out', 'as-of']);
+    const { positional, values } = parseArgs(
+      argv.filter((a) => a !== '--pdf'),
+      ['db', 'out', 'as-of'],
+    );
     if (positional.length) throw new Error(`unexpected argument ${positional[0]}; see npm run dashboards -- --help`);
-    await dashboardsCommand({ dbPath: values.db ?? DEFAULT_WAREHOUSE, outDir: values.out ?? DEFAULT_DASHBOARD_DIR, pdf,
-      asOf: values['as-of'] });
+    await dashboardsCommand({
+      dbPath: values.db ?? DEFAULT_WAREHOUSE,
+      outDir: values.out ?? DEFAULT_DASHBOARD_DIR,
+      pdf,
+      asOf: values['as-of'],
+    });
   });
 }

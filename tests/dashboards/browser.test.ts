@@ -14,8 +14,9 @@ import { closeWarehouse, openWarehouse } from '../../pipelines/db.ts';
 import { runPipeline } from '../../pipelines/run.ts';
 import { rows, tempWarehouse } from '../helpers.ts';
 
-const SAMPLE_DROPS = ['1393-Q1', '1393-Q2', '1393-Q3', '1393-Q4', '1394-Q1', '1394-Q2', '1394-Q3', '1394-Q4']
-  .map((d) => join('data/sample', d));
+const SAMPLE_DROPS = ['1393-Q1', '1393-Q2', '1393-Q3', '1393-Q4', '1394-Q1', '1394-Q2', '1394-Q3', '1394-Q4'].map((d) =>
+  join('data/sample', d),
+);
 const XSS = '<img src=x onerror=alert(1)>';
 // A fixed clock for the cover's Jalali date: 2026-12-01 is 1405/09/10.
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -30,9 +31,14 @@ async function open(url: string): Promise<{ page: Page; problems: string[]; requ
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   const problems: string[] = [];
   const requests: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); void d.dismiss(); });
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(url);
   await page.waitForSelector('body[data-rendered]');
@@ -48,7 +54,9 @@ beforeAll(async () => {
   browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => { await browser?.close(); });
+afterAll(async () => {
+  await browser?.close();
+});
 
 describe('the dashboard file', () => {
   it('is one file within the size budget, built quickly, with a CSP that allows nothing from elsewhere', () => {
@@ -68,8 +76,12 @@ describe('the dashboard file', () => {
     expect(problems).toEqual([]);
     expect(requests.filter((u) => !/^(file|data):/.test(u))).toEqual([]);
     // Every chart is drawn: one SVG with marks in each chart box.
-    const charts = await page.$$eval('.chart', (boxes) => boxes.map((b) => ({
-      id: b.closest('figure')?.id, marks: b.querySelectorAll('svg rect, svg path, svg circle').length })));
+    const charts = await page.$$eval('.chart', (boxes) =>
+      boxes.map((b) => ({
+        id: b.closest('figure')?.id,
+        marks: b.querySelectorAll('svg rect, svg path, svg circle').length,
+      })),
+    );
     expect(charts.length).toBeGreaterThanOrEqual(14);
     for (const c of charts) expect(c.marks, c.id).toBeGreaterThan(0);
     expect(await page.locator('#findings li').count()).toBeGreaterThanOrEqual(4);
@@ -81,18 +93,29 @@ describe('the dashboard file', () => {
 
   it('shows every overview figure with the exact value of its mart', async () => {
     const { page } = await open(pathToFileURL(htmlPath).href);
-    const shown = Object.fromEntries(await page.$$eval('#overview [data-metric]',
-      (els) => els.map((e) => [e.getAttribute('data-metric')!, e.getAttribute('data-value')!])));
-    const [trend] = await rows<Record<string, unknown>>(dbPath, `
+    const shown = Object.fromEntries(
+      await page.$$eval('#overview [data-metric]', (els) =>
+        els.map((e) => [e.getAttribute('data-metric')!, e.getAttribute('data-value')!]),
+      ),
+    );
+    const [trend] = await rows<Record<string, unknown>>(
+      dbPath,
+      `
       select allocated_amount::varchar as a, disbursed_amount::varchar as d, absorption_gap::varchar as g, absorption_rate as r
-      from mart_absorption_trend where scope = 'province' order by year desc, quarter desc limit 1`);
-    const [own] = await rows<Record<string, unknown>>(dbPath, `
+      from mart_absorption_trend where scope = 'province' order by year desc, quarter desc limit 1`,
+    );
+    const [own] = await rows<Record<string, unknown>>(
+      dbPath,
+      `
       with latest as (select year, quarter from mart_absorption order by year desc, quarter desc limit 1)
       select sum(allocated_amount)::varchar as a, sum(disbursed_amount) filter (where is_in_totals)::varchar as d,
              sum(jobs_committed) filter (where is_in_totals and is_reported) as j
-      from mart_absorption join latest using (year, quarter)`);
-    const [jobs] = await rows<Record<string, unknown>>(dbPath,
-      'select sum(new_jobs) as n, sum(sustained_jobs) as s from mart_jobs_by_axis');
+      from mart_absorption join latest using (year, quarter)`,
+    );
+    const [jobs] = await rows<Record<string, unknown>>(
+      dbPath,
+      'select sum(new_jobs) as n, sum(sustained_jobs) as s from mart_jobs_by_axis',
+    );
     expect(shown['mart_absorption.allocated_amount']).toBe(trend!.a);
     expect(shown['mart_absorption.allocated_amount']).toBe(own!.a);
     expect(shown['mart_absorption.disbursed_amount']).toBe(trend!.d);
@@ -109,7 +132,10 @@ describe('the dashboard file', () => {
 
   it('is right to left with Persian digits, and switches to English', async () => {
     const { page, problems } = await open(pathToFileURL(htmlPath).href);
-    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['fa', 'rtl']);
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([
+      'fa',
+      'rtl',
+    ]);
     const figures = await page.locator('#overview .kpi-value').allTextContents();
     for (const text of figures) {
       expect(text).toMatch(/[۰-۹]/);
@@ -119,7 +145,10 @@ describe('the dashboard file', () => {
     const tick = await page.locator('#chart-trend svg text').allTextContents();
     expect(tick.join(' ')).toMatch(/[۰-۹]/);
     await page.click('#lang-switch');
-    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['en', 'ltr']);
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([
+      'en',
+      'ltr',
+    ]);
     expect(page.url()).toContain('lang=en');
     expect(await page.locator('#overview h2').textContent()).toContain('Winter 1394');
     // Names come from the reference tables' name_en.
@@ -139,10 +168,13 @@ describe('the dashboard file', () => {
     expect(after).not.toBe(before);
     expect(page.url()).toContain('bank=keshavarzi');
     expect(await page.locator('#findings').textContent()).not.toBe(findingsBefore);
-    const [own] = await rows<Record<string, unknown>>(dbPath, `select sum(allocated_amount)::varchar as a from mart_absorption
-      where year = 1394 and quarter = 4 and bank = 'keshavarzi'`);
+    const [own] = await rows<Record<string, unknown>>(
+      dbPath,
+      `select sum(allocated_amount)::varchar as a from mart_absorption
+      where year = 1394 and quarter = 4 and bank = 'keshavarzi'`,
+    );
     expect(after).toBe(own!.a);
-    await page.selectOption('#filter-period', '1394-2');
+    await page.selectOption('#filter-quarter', '2');
     expect(page.url()).toContain('year=1394&quarter=2');
     const url = page.url();
     const shown = await page.getAttribute(allocated, 'data-value');
@@ -155,12 +187,17 @@ describe('the dashboard file', () => {
 
   it('shows the exact figures in a tooltip', async () => {
     const { page } = await open(pathToFileURL(htmlPath).href);
-    const [own] = await rows<Record<string, unknown>>(dbPath, `select program, sum(allocated_amount)::varchar as a
-      from mart_absorption where year = 1394 and quarter = 4 group by program order by sum(allocated_amount) desc limit 1`);
+    const [own] = await rows<Record<string, unknown>>(
+      dbPath,
+      `select program, sum(allocated_amount)::varchar as a
+      from mart_absorption where year = 1394 and quarter = 4 group by program order by sum(allocated_amount) desc limit 1`,
+    );
     await page.locator('#chart-program svg g[aria-label="bar"]').last().locator('rect').first().hover();
     const tip = await page.locator('#chart-program svg g[aria-label="tip"]').textContent();
     // The largest programme's allocation in million rials, every digit, in Persian digits.
-    const digits = String(own!.a).replace(/\.0+$/, '').replace(/\B(?=(\d{3})+(?!\d))/g, '٬')
+    const digits = String(own!.a)
+      .replace(/\.0+$/, '')
+      .replace(/\B(?=(\d{3})+(?!\d))/g, '٬')
       .replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
     expect(tip).toContain(`${digits} میلیون ریال`);
     await page.close();
@@ -191,7 +228,9 @@ describe('hostile names', () => {
       await c.run("update mart_absorption set bank = 'xss_bank' where bank = 'melli'");
       await c.run("update mart_absorption set county = 'xss_county' where county = 'shiraz'");
       await c.run("update mart_ndf_lines set bank = 'xss_bank' where bank = 'melli'");
-      await c.run("update mart_projects set title = $x, counties = 'xss_county' where project_id = 'P94-01'", { x: XSS });
+      await c.run("update mart_projects set title = $x, counties = 'xss_county' where project_id = 'P94-01'", {
+        x: XSS,
+      });
     } finally {
       closeWarehouse(warehouse);
     }

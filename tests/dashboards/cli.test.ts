@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { parseAsOf } from '../../pipelines/cli/dashboards.ts';
 
 function dashboards(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'pipelines/cli/dashboards.ts', ...args], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'pipelines/cli/dashboards.ts', ...args], {
+    encoding: 'utf8',
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -16,11 +18,19 @@ describe('npm run dashboards', () => {
   });
 
   it('exits 1 with one line when it cannot run', () => {
-    expect(dashboards(['--db', '/no/such/warehouse.duckdb'])).toMatchObject({ code: 1,
-      stderr: 'error: the warehouse /no/such/warehouse.duckdb does not exist; load drops first with npm run pipeline -- DROP... --db FILE\n' });
-    expect(dashboards(['--as-of', '1394-5'])).toMatchObject({ code: 1,
-      stderr: 'error: --as-of 1394-5: expected a Jalali year and quarter such as 1394-Q2\n' });
-    expect(dashboards(['--pdfx'])).toMatchObject({ code: 1, stderr: 'error: unknown option --pdfx; expected --db, --out, --as-of\n' });
+    expect(dashboards(['--db', '/no/such/warehouse.duckdb'])).toMatchObject({
+      code: 1,
+      stderr:
+        'error: the warehouse /no/such/warehouse.duckdb does not exist; load drops first with npm run pipeline -- DROP... --db FILE\n',
+    });
+    expect(dashboards(['--as-of', '1394-5'])).toMatchObject({
+      code: 1,
+      stderr: 'error: --as-of 1394-5: expected a Jalali year and quarter such as 1394-Q2\n',
+    });
+    expect(dashboards(['--pdfx'])).toMatchObject({
+      code: 1,
+      stderr: 'error: unknown option --pdfx; expected --db, --out, --as-of\n',
+    });
   });
 
   it('reads the as-of quarter as planners write it', () => {
