@@ -36,11 +36,15 @@ export function valueBars(rows: BarRow[], options: BarOptions = {}): SVGSVGEleme
   return Plot.plot({
     document: options.document,
     width,
-    height: Math.max(90, data.length * 24 + 50),
+    height: Math.max(104, data.length * 24 + 64),
     marginLeft,
     marginRight: 70,
+    // The value label goes below the tick labels, not beside the last one.
+    marginBottom: 44,
     style: { fontFamily: FONT, fontSize: '12px' },
     x: {
+      labelOffset: 40,
+      labelAnchor: 'right',
       label: options.label ?? null,
       tickFormat: tickFormat(lang),
       grid: true,

@@ -31,11 +31,15 @@ export function paretoChart(
   return Plot.plot({
     document: options.document,
     width,
-    height: Math.max(90, data.length * 24 + 50),
+    height: Math.max(104, data.length * 24 + 64),
     marginLeft,
     marginRight: 60,
+    // The value label goes below the tick labels, not beside the last one.
+    marginBottom: 44,
     style: { fontFamily: FONT, fontSize: '12px' },
     x: {
+      labelOffset: 40,
+      labelAnchor: 'right',
       label: options.label ?? null,
       tickFormat: tickFormat(lang),
       grid: true,

@@ -34,12 +34,16 @@ export function stackedBars(rows: StackRow[], options: StackOptions): SVGSVGElem
   return Plot.plot({
     document: options.document,
     width,
-    height: Math.max(110, order.length * 26 + 70),
+    height: Math.max(124, order.length * 26 + 84),
     marginLeft,
     marginRight: 30,
+    // The value label goes below the tick labels, not beside the last one.
+    marginBottom: 44,
     style: { fontFamily: FONT, fontSize: '12px' },
     color: { domain: options.series, range: options.colors, legend: true },
     x: {
+      labelOffset: 40,
+      labelAnchor: 'right',
       label: options.label ?? null,
       tickFormat: tickFormat(lang),
       grid: true,
