@@ -145,7 +145,13 @@ function header(): HTMLElement {
     el(
       'nav',
       { class: 'toc' },
-      ...VIEWS.map((v) => el('a', { href: `#${v}` }, (words as unknown as Record<string, string>)[v]!)),
+      ...VIEWS.map((v) =>
+        el(
+          'a',
+          { href: `#${v}` },
+          v === 'absorption' ? words.absorptionShort : (words as unknown as Record<string, string>)[v]!,
+        ),
+      ),
     ),
     el(
       'div',
