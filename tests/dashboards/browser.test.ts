@@ -214,6 +214,24 @@ describe('the dashboard file', () => {
   });
 });
 
+describe('--as-of', () => {
+  it("opens on the quarter asked for, with that quarter's figures", async () => {
+    const asOf = { year: 1394, quarter: 2 };
+    const built = await buildDashboard({ dbPath, outDir: join(dirname(dbPath), 'as-of'), now: NOW, asOf });
+    const { page, problems } = await open(pathToFileURL(built.htmlPath).href);
+    expect(await page.locator('#overview h2').textContent()).toContain('تابستان ۱۳۹۴');
+    const [trend] = await rows<Record<string, unknown>>(
+      dbPath,
+      `select allocated_amount::varchar as a from mart_absorption_trend where scope = 'province' and year = 1394 and quarter = 2`,
+    );
+    expect(await page.getAttribute('#overview [data-metric="mart_absorption.allocated_amount"]', 'data-value')).toBe(
+      trend!.a,
+    );
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('hostile names', () => {
   let xssHtml: string;
 
