@@ -436,6 +436,9 @@ async function readChanges(
     c,
     `
     select f.source_file, f.dataset, f.rows_loaded, f.rows_unchanged,
+           -- Rows that are new or differ from the stored ones: whatever was read and neither left as it
+           -- was nor rejected (load_files' rows_loaded includes unchanged rows on a reload).
+           greatest(f.rows_read - f.rows_unchanged - f.rows_quarantined - f.rows_duplicate - f.rows_totals, 0) as changed,
            exists (select 1 from load_files p where p.source_file = f.source_file and p.load_id < f.load_id) as seen
     from load_files f where f.load_id = $id order by f.source_file`,
     { id: loadId ?? -1 },
@@ -462,11 +465,11 @@ async function readChanges(
       .filter((f) => !f.seen)
       .map((f) => ({ file: String(f.source_file), dataset: String(f.dataset ?? ''), loaded: Number(f.rows_loaded) })),
     changedFiles: files
-      .filter((f) => f.seen && Number(f.rows_loaded) > 0)
+      .filter((f) => f.seen && Number(f.changed) > 0)
       .map((f) => ({
         file: String(f.source_file),
         dataset: String(f.dataset ?? ''),
-        loaded: Number(f.rows_loaded),
+        loaded: Number(f.changed),
         unchanged: Number(f.rows_unchanged),
       })),
     replaced: replaced.map((r) => ({ dataset: String(r.dataset), count: Number(r.n) })),
