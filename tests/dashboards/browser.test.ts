@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../dashboards/build.ts';
+import { readDashboardData } from '../../dashboards/data.ts';
+import { readMetricDictionary } from '../../dashboards/dictionary.ts';
 import { launchChromium, printPdf } from '../../dashboards/pdf.ts';
 import { closeWarehouse, openWarehouse } from '../../pipelines/db.ts';
 import { runPipeline } from '../../pipelines/run.ts';
@@ -211,6 +213,24 @@ describe('the dashboard file', () => {
     expect(await page.locator('#chart-program tbody tr').count()).toBeGreaterThan(3);
     expect(await page.locator('.card .toggle').count()).toBe(await page.locator('.chart').count());
     await page.close();
+  });
+});
+
+describe('what changed', () => {
+  it('lists no file as changed when the same drop is loaded again', async () => {
+    const again = join(dirname(dbPath), 'reload.duckdb');
+    copyFileSync(dbPath, again);
+    await runPipeline({ drops: ['data/sample/1394-Q4'], dbPath: again });
+    const warehouse = await openWarehouse(again);
+    try {
+      const data = await readDashboardData(warehouse.connection, readMetricDictionary('README.md'), { now: NOW });
+      expect(data.changes.loadId).toBe(2);
+      expect(data.changes.newFiles).toEqual([]);
+      expect(data.changes.changedFiles).toEqual([]);
+      expect(data.quality.loads.map((l) => l.id)).toEqual([1, 2]);
+    } finally {
+      closeWarehouse(warehouse);
+    }
   });
 });
 
