@@ -3,7 +3,9 @@
  * table, against DuckDB's raw read_csv of the same rows as CSV — the yardstick of issue 3
  * (a whole run, load included, within 3× of it). Not a test: run it by hand.
  *
- *   npx tsx bench/models.ts [rows=1000000] [more row counts…]
+ *   npx tsx bench/models.ts [rows=1000000] [more row counts…] [--sql DIR]
+ *
+ * `--sql DIR` builds the models of another sql/ folder (e.g. an earlier commit's, from `git archive`).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,22 +42,22 @@ const APPLICATIONS = (rows: number) => `
     printf('%d/%02d/%02d', year, (quarter - 1) * 3 + 1 + ((h % 60) // 31)::int, 1 + (h % 28)::int) as referral_date_jalali,
     case when status = 'disbursed' then date '2014-03-21' + ((year - 1393) * 365 + (quarter - 1) * 91 + (h % 60) + 20 + (h % 90))::int end as disbursement_date,
     case when status = 'disbursed' then printf('%d/%02d/%02d', year, least(12, (quarter - 1) * 3 + 2 + ((h % 90) // 31)::int), 1 + (h % 28)::int) end as disbursement_date_jalali,
-    1 as load_id, 'applications.csv' as source_file, i + 2 as source_line, h as row_hash
+    1 as load_id, 'applications.csv' as source_file, i + 2 as source_line
   from raw, programs p, banks b, agencies a, counties k, sectors s, reasons r`;
 
 /** Small absorption, allocation and other tables, the shape of a province's year. */
 const SMALL_TABLES = [
   `insert into allocations
      select y, q, p.code, p.funding_source, b.code, null, null, (1000 + hash(y, q, p.code, b.code) % 9000)::decimal(18,6), 50,
-       'N-' || q, 1, 'allocations.csv', 2, 0
+       'N-' || q, 1, 'allocations.csv', 2
      from range(1393, 1395) t(y), range(1, 5) u(q), ref_programs p, ref_banks b`,
   `insert into absorption
      select y, q, p.code, p.funding_source, b.code, null, null, 10, 900 * q, 8, 700 * q, 6, 600 * q, 5, 500 * q, 20 * q,
-       1, 'absorption.csv', 2, 0
+       1, 'absorption.csv', 2
      from range(1393, 1395) t(y), range(1, 5) u(q), ref_programs p, ref_banks b`,
 ];
 
-async function bench(rows: number): Promise<void> {
+async function bench(rows: number, sqlDir?: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-models-'));
   const warehouse = await openWarehouse(join(dir, 'warehouse.duckdb'));
   const { connection } = warehouse;
@@ -65,7 +67,7 @@ async function bench(rows: number): Promise<void> {
     await connection.run(`insert into applications ${APPLICATIONS(rows)}`);
     for (const statement of SMALL_TABLES) await connection.run(statement);
     const csv = join(dir, 'applications.csv');
-    await connection.run(`copy (select * exclude (load_id, source_file, source_line, row_hash, referral_date, disbursement_date) from applications) to ${literal(csv)} (header)`);
+    await connection.run(`copy (select * exclude (load_id, source_file, source_line, referral_date, disbursement_date) from applications) to ${literal(csv)} (header)`);
 
     let t = performance.now();
     await connection.run(`create or replace temp table raw_read as select * from read_csv(${literal(csv)}, header = true)`);
@@ -74,7 +76,7 @@ async function bench(rows: number): Promise<void> {
 
     t = performance.now();
     await connection.run('begin');
-    const report = await buildModels(connection, { loadId: 1 });
+    const report = await buildModels(connection, { loadId: 1, sqlDir });
     await connection.run('commit');
     const buildMs = performance.now() - t;
     const slowest = [...report.models].sort((a, b) => b.ms - a.ms).slice(0, 4).map((m) => `${m.name} ${m.ms} ms`).join(', ');
@@ -89,5 +91,8 @@ async function bench(rows: number): Promise<void> {
   }
 }
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-for (const rows of sizes.length ? sizes : [1_000_000]) await bench(rows);
+const args = process.argv.slice(2);
+const sqlAt = args.indexOf('--sql');
+const sqlDir = sqlAt >= 0 ? args[sqlAt + 1] : undefined;
+const sizes = args.filter((_, i) => sqlAt < 0 || (i !== sqlAt && i !== sqlAt + 1)).map(Number).filter((n) => n > 0);
+for (const rows of sizes.length ? sizes : [1_000_000]) await bench(rows, sqlDir);

@@ -9,6 +9,7 @@ import { ident, queryRows } from './db.ts';
 import { writeCalendar } from './model/calendar.ts';
 import { planModels, type Layer, type Materialization } from './model/graph.ts';
 import { readModelTests, runModelTests, storeTestResults, type DataTestResult } from './model/tests.ts';
+import { DATASET_NAMES } from './schema/datasets.ts';
 
 export { planModels } from './model/graph.ts';
 export type { DataTestResult } from './model/tests.ts';
@@ -51,6 +52,8 @@ export async function buildModels(connection: DuckDBConnection, options: ModelBu
   const testsByModel = new Map(plan.filter((m) => m.testsPath).map((m) => [m.name, readModelTests(m.testsPath!, m.file.replace(/\.sql$/, '.tests.json'))]));
 
   await writeCalendar(connection);
+  // Asked before building: inside the caller's transaction, nothing can be queried after a failure.
+  const drops = options.loadId === undefined ? [] : await loadedDrops(connection, options.loadId);
   const existing = await catalog(connection);
   const models: ModelResult[] = [];
   for (const model of plan) {
@@ -62,7 +65,12 @@ export async function buildModels(connection: DuckDBConnection, options: ModelBu
     try {
       await connection.run(`create or replace ${model.materialized} ${ident(model.name)} as\n${model.sql}`);
     } catch (error) {
-      throw new Error(`${model.file}: ${(error as Error).message}`);
+      // One line: DuckDB's message may carry the statement and a caret on further lines.
+      const reason = (error as Error).message.split('\n')[0]!.trim();
+      const from = drops.length
+        ? ` (the rows of this load came from ${drops.length > 1 ? 'drops' : 'drop'} ${drops.join(', ')})`
+        : '';
+      throw new Error(`${model.file}: ${reason}${from}`);
     }
     const rows = model.materialized === 'table'
       ? Number((await queryRows<{ n: bigint }>(connection, `select count(*) as n from ${ident(model.name)}`))[0]!.n)
@@ -85,6 +93,18 @@ export async function buildModels(connection: DuckDBConnection, options: ModelBu
   progress(`data tests: ${tests.length - failures.length} of ${tests.length} passed`);
   for (const failure of failures) progress(`  ${failure.severity} ${failure.model} ${failure.test}: ${failure.message}`);
   return { models, tests, failures, ms: Math.round(performance.now() - started) };
+}
+
+/** The drop folders (the first part of source_file) of the rows load `loadId` brought, sorted. */
+async function loadedDrops(connection: DuckDBConnection, loadId: number): Promise<string[]> {
+  const union = DATASET_NAMES.map((dataset) => `select source_file from ${ident(dataset)} where load_id = $load_id`).join(' union ');
+  const rows = await queryRows<{ drop: string }>(
+    connection,
+    `select distinct case when contains(source_file, '/') then split_part(source_file, '/', 1) else source_file end as drop
+     from (${union}) order by drop`,
+    { load_id: loadId },
+  );
+  return rows.map((row) => row.drop);
 }
 
 /** The tables and views of the current schema: their kind and columns, in one query. */

@@ -1,15 +1,15 @@
 /**
- * One pipeline run: read every file of the drops, then in a single transaction validate, load,
- * check soft rules, rebuild the models and record the run. A crash or kill before COMMIT leaves
- * the warehouse as it was.
+ * One pipeline run: read and check every file of the drops, then in a single transaction record
+ * their issues, load, check soft rules, rebuild the models and record the run. A crash or kill
+ * before COMMIT leaves the warehouse as it was.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { closeWarehouse, ident, openWarehouse, queryRows } from './db.ts';
+import { closeWarehouse, ident, openWarehouse, queryRows, type Warehouse } from './db.ts';
 import { acquireLock, WarehouseBusyError } from './lock.ts';
-import { loadReferenceTables, readReferences } from './reference.ts';
+import { loadReferenceTables, readReferences, type References } from './reference.ts';
 import { DATASETS, type DatasetName } from './schema/datasets.ts';
 import { warehouseDdl } from './schema/warehouse.ts';
 import { listDrop, type DropFile } from './ingest/drop.ts';
@@ -29,20 +29,36 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** Skip rebuilding the SQL models (loader tests). */
   skipModels?: boolean;
+  /** DuckDB's memory ceiling; beyond it, work spills to a temporary folder on disk. */
+  memoryLimit?: string;
+  /** Log every statement that takes 50 ms or more (benchmarks). */
+  profile?: boolean;
+  /** Fault injection for the tests that kill a run: wait this long, loaded but uncommitted, before COMMIT. */
+  pauseBeforeCommitMs?: number;
+  /** Fault injection: change a file's independent count, to see an unbalanced file stopped. */
+  recount?: (file: DropFile, records: number) => number;
 }
 
+/** What happened to one file. The row counts after rowsRead are disjoint and add up to it. */
 export interface FileSummary {
   file: string;
   dataset?: string;
   encoding?: string;
   format?: string;
   unit?: string;
+  /** Records in the file, counted independently of the reader that loads it. */
   rowsRead: number;
-  rowsLoaded: number;
+  rowsNew: number;
+  rowsReplaced: number;
   rowsUnchanged: number;
   rowsQuarantined: number;
   rowsDuplicate: number;
   rowsTotals: number;
+  rowsBlank: number;
+  /** Rows written to the warehouse: new + replaced. */
+  rowsLoaded: number;
+  /** Stored rows the file no longer lists, retracted (with `"replace": "quarters"`). */
+  rowsRetracted: number;
   warnings: number;
   error?: string;
   ms: number;
@@ -57,24 +73,17 @@ export interface RunSummary {
   phases: { read: number; validate: number; load: number; models: number };
 }
 
-/** DuckDB's memory ceiling; beyond it, work spills to a temporary folder on disk. */
-const MEMORY_LIMIT = process.env.PIPELINE_MEMORY_LIMIT ?? '2GB';
+/** The parts of a file's rows, in the order the summary shows them; they add up to rowsRead. */
+export const ROW_PARTS = ['rowsNew', 'rowsReplaced', 'rowsUnchanged', 'rowsQuarantined', 'rowsDuplicate', 'rowsTotals', 'rowsBlank'] as const;
+
+/** How many of a file's rows are not accounted for by its parts (0 when it balances). */
+export function unaccountedRows(f: FileSummary): number {
+  return f.rowsRead - ROW_PARTS.reduce((sum, part) => sum + f[part], 0);
+}
 
 const rate = (rows: number, ms: number) => (ms > 0 ? `${Math.round((rows / ms) * 1000).toLocaleString('en-US')} rows/s` : '');
 
-/**
- * Fault-injection point for the tests that kill a run half-way: with PIPELINE_PAUSE_BEFORE_COMMIT
- * set to a number of milliseconds, the run waits there with everything loaded but not committed.
- */
-async function pauseForFaultTests(log: (line: string) => void): Promise<void> {
-  const ms = Number(process.env.PIPELINE_PAUSE_BEFORE_COMMIT ?? 0);
-  if (ms > 0) {
-    log('paused before commit');
-    await new Promise((resolve) => setTimeout(resolve, ms));
-  }
-}
-
-/** With PIPELINE_PROFILE set (benchmarks), logs every statement that takes 50 ms or more. */
+/** With `profile`, logs every statement that takes 50 ms or more. */
 function profileStatements(connection: DuckDBConnection, log: (line: string) => void): void {
   const run = connection.run.bind(connection);
   connection.run = (async (sql: string, ...rest: unknown[]) => {
@@ -86,17 +95,10 @@ function profileStatements(connection: DuckDBConnection, log: (line: string) => 
   }) as typeof connection.run;
 }
 
-/** Runs the pipeline on `options.drops`; throws a one-line Error when it cannot run at all. */
-export async function runPipeline(options: RunOptions): Promise<RunSummary> {
-  const log = options.log ?? (() => {});
-  const started = Date.now();
-  const dbPath = options.dbPath === ':memory:' ? ':memory:' : resolve(options.dbPath);
-  const referenceDir = options.referenceDir ?? 'data/reference';
-  const references = readReferences(referenceDir);
-  const drops = options.drops.map((drop) => ({ drop, ...listDrop(drop) }));
-  // Files are known by <drop folder>/<file>, so two drops of one name would be confused.
+/** The files of every drop; refuses two drops of one name, since files are known by `<drop>/<file>`. */
+function readDrops(drops: string[]): DropFile[] {
   const byName = new Map<string, string>();
-  for (const drop of options.drops) {
+  for (const drop of drops) {
     const name = basename(resolve(drop));
     const other = byName.get(name);
     if (other !== undefined && resolve(other) !== resolve(drop)) {
@@ -105,105 +107,196 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     if (other !== undefined) throw new Error(`the drop ${drop} is named twice`);
     byName.set(name, drop);
   }
+  return drops.flatMap((drop) => listDrop(drop).files);
+}
+
+/** Opens the warehouse with the session settings of a run, or throws a one-line reason. */
+async function openForRun(options: RunOptions, dbPath: string, tmpDir: string, log: (line: string) => void): Promise<Warehouse> {
+  let warehouse: Warehouse;
+  try {
+    warehouse = await openWarehouse(dbPath);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/lock/i.test(message)) throw new WarehouseBusyError(`the warehouse ${options.dbPath} is in use by another program; close it and run again`);
+    throw new Error(`the warehouse ${options.dbPath} cannot be opened: ${message.split('\n')[0]}`);
+  }
+  const { connection } = warehouse;
+  if (options.profile) profileStatements(connection, log);
+  await connection.run(`set temp_directory = '${tmpDir.replace(/'/g, "''")}'`);
+  await connection.run(`set preserve_insertion_order = true`);
+  await connection.run(`set enable_progress_bar = true`); // lets withProgress read the running statement's progress
+  await connection.run(`set enable_progress_bar_print = false`);
+  await connection.run(`set memory_limit = '${(options.memoryLimit ?? '2GB').replace(/'/g, '')}'`);
+  return warehouse;
+}
+
+/** A summary with every count at zero. */
+function emptySummary(file: DropFile): FileSummary {
+  return {
+    file: file.name, dataset: file.dataset, unit: file.unit, rowsRead: 0, rowsNew: 0, rowsReplaced: 0, rowsUnchanged: 0,
+    rowsQuarantined: 0, rowsDuplicate: 0, rowsTotals: 0, rowsBlank: 0, rowsLoaded: 0, rowsRetracted: 0, warnings: 0, ms: 0,
+  };
+}
+
+/**
+ * Phase 1, outside the transaction (DuckDB scans tables made inside one at about half the speed):
+ * reads every file into temporary tables and cleans it. A file whose rows do not balance against
+ * the independent count is stopped here, before anything of it can load.
+ */
+async function readAndCheck(
+  connection: DuckDBConnection, files: DropFile[], references: References, tmpDir: string, options: RunOptions,
+  log: (line: string) => void,
+): Promise<{ summaries: Map<string, FileSummary>; cleanFiles: CleanFile[] }> {
+  const summaries = new Map<string, FileSummary>();
+  const cleanFiles: CleanFile[] = [];
+  for (const [index, file] of files.entries()) {
+    const t0 = Date.now();
+    const result = await withProgress(connection, `reading ${file.name}`, log, () => readFile(connection, file, String(index), tmpDir));
+    const summary = emptySummary(file);
+    summaries.set(file.name, summary);
+    if (!result.ok) {
+      summary.error = `${file.name}: ${result.error}`.replace(/\s*\n\s*/g, ' ');
+      summary.ms = Date.now() - t0;
+      log(`SKIPPED  ${summary.error}`);
+      continue;
+    }
+    const { raw } = result;
+    Object.assign(summary, { encoding: raw.encoding, format: raw.format });
+    log(`read     ${file.name} (${file.dataset}, ${raw.format}, ${raw.encoding}) in ${Date.now() - t0} ms`);
+    const t1 = Date.now();
+    const clean = await withProgress(connection, `checking ${file.name}`, log, () => cleanFile(connection, raw, references));
+    if (options.recount) clean.rowsRead = options.recount(file, clean.rowsRead);
+    summary.ms = Date.now() - t0;
+    summary.rowsRead = clean.rowsRead;
+    if (clean.rowsRead !== clean.rowsAccounted) {
+      summary.error = `${file.name}: ${unbalancedMessage(clean)}`;
+      log(`STOPPED  ${summary.error}`);
+      for (const table of [raw.table, clean.table]) await connection.run(`drop table if exists temp.${ident(table)}`);
+      continue;
+    }
+    Object.assign(summary, { rowsQuarantined: clean.rowsQuarantined, rowsTotals: clean.rowsTotals, rowsBlank: clean.rowsBlank, warnings: clean.warnings });
+    log(`checked  ${file.name}: ${clean.rowsRead.toLocaleString('en-US')} rows, ${clean.rowsQuarantined} quarantined, ${rate(clean.rowsRead, Date.now() - t1)}`);
+    cleanFiles.push(clean);
+    // The raw text is kept only to show quarantined rows as they were written.
+    if (clean.rowsQuarantined === 0) await connection.run(`drop table if exists temp.${ident(raw.table)}`);
+  }
+  return { summaries, cleanFiles };
+}
+
+/** The one-line reason a file that does not balance is stopped. */
+function unbalancedMessage(clean: CleanFile): string {
+  const gap = clean.rowsRead - clean.rowsAccounted;
+  const rows = (n: number) => `${n.toLocaleString('en-US')} ${Math.abs(n) === 1 ? 'row' : 'rows'}`;
+  const what = gap > 0 ? `${rows(gap)} of it are unaccounted for` : `the reader found ${rows(-gap)} more than the file holds`;
+  return `stopped, nothing of it loaded: an independent count finds ${rows(clean.rowsRead)} in the file, but the reader accounts for `
+    + `${rows(clean.rowsAccounted)}, so ${what}; check the file's quoting and line breaks, or send it to the developers`;
+}
+
+/**
+ * Phase 2, in the transaction: the files' issues, the upsert per dataset, the soft rules, and a
+ * check that every loaded file still balances.
+ */
+async function loadFiles(
+  connection: DuckDBConnection, cleanFiles: CleanFile[], summaries: Map<string, FileSummary>, loadId: number,
+  log: (line: string) => void, endPhase: (phase: 'validate' | 'load') => void,
+): Promise<void> {
+  const cleanByDataset = new Map<DatasetName, CleanFile[]>();
+  for (const clean of cleanFiles) {
+    const summary = summaries.get(clean.raw.file.name)!;
+    summary.warnings = await recordFileIssues(connection, clean, loadId);
+    const name = clean.raw.dataset.name as DatasetName;
+    cleanByDataset.set(name, [...(cleanByDataset.get(name) ?? []), clean]);
+    // The raw text is no longer needed: free its memory.
+    await connection.run(`drop table if exists temp.${ident(clean.raw.table)}`);
+  }
+  endPhase('validate');
+  for (const [name, files] of cleanByDataset) {
+    const t0 = Date.now();
+    const counts = await withProgress(connection, `loading ${name}`, log, () => loadDataset(connection, DATASETS[name], files, loadId));
+    let rows = 0;
+    for (const [fileName, c] of counts) {
+      const summary = summaries.get(fileName)!;
+      Object.assign(summary, {
+        rowsNew: c.new, rowsReplaced: c.replaced, rowsUnchanged: c.unchanged, rowsDuplicate: c.duplicates,
+        rowsLoaded: c.new + c.replaced, rowsRetracted: c.retracted,
+      });
+      summary.rowsQuarantined += c.conflicts;
+      summary.warnings += c.warnings;
+      rows += c.new + c.replaced;
+      const gap = unaccountedRows(summary);
+      if (gap !== 0) {
+        throw new Error(`internal check failed: ${fileName} does not balance after loading (${gap} rows unaccounted for); nothing was loaded`);
+      }
+    }
+    log(`loaded   ${name}: ${rows.toLocaleString('en-US')} rows in ${Date.now() - t0} ms, ${rate(rows, Date.now() - t0)}`);
+    for (const file of files) await connection.run(`drop table if exists temp.${ident(file.table)}`);
+  }
+  for (const [fileName, n] of await checkSoftRules(connection, loadId)) {
+    const summary = summaries.get(fileName);
+    if (summary) summary.warnings += n;
+  }
+  endPhase('load');
+}
+
+/** Writes load_files and load_runs for the run. */
+async function recordRun(
+  connection: DuckDBConnection, loadId: number, options: RunOptions, started: number, files: FileSummary[], models?: ModelBuildReport,
+): Promise<void> {
+  const total = (key: keyof FileSummary) => files.reduce((sum, f) => sum + (Number(f[key]) || 0), 0);
+  const counts = (f: (key: keyof FileSummary) => number) => ({
+    rows_read: f('rowsRead'), rows_new: f('rowsNew'), rows_replaced: f('rowsReplaced'), rows_loaded: f('rowsLoaded'),
+    rows_unchanged: f('rowsUnchanged'), rows_quarantined: f('rowsQuarantined'), rows_duplicate: f('rowsDuplicate'),
+    rows_totals: f('rowsTotals'), rows_blank: f('rowsBlank'), rows_retracted: f('rowsRetracted'), warnings: f('warnings'),
+  });
+  const insert = async (table: string, values: Record<string, unknown>) => {
+    const names = Object.keys(values);
+    await connection.run(`insert into ${table} (${names.join(', ')}) values (${names.map((n) => `$${n}`).join(', ')})`, values as never);
+  };
+  for (const f of files) {
+    await insert('load_files', {
+      load_id: loadId, source_file: f.file, dataset: f.dataset ?? null, encoding: f.encoding ?? null, format: f.format ?? null,
+      unit: f.unit ?? null, ...counts((key) => Number(f[key]) || 0), error: f.error ?? null, duration_ms: f.ms,
+    });
+  }
+  await insert('load_runs', {
+    load_id: loadId, started_at: new Date(started).toISOString().replace('T', ' ').replace('Z', ''),
+    finished_at: new Date().toISOString().replace('T', ' ').replace('Z', ''), duration_ms: Date.now() - started,
+    drops: options.drops.join(', '), files: files.length, files_failed: files.filter((f) => f.error).length,
+    ...counts(total), data_test_failures: models?.failures.length ?? 0,
+  });
+}
+
+/** Runs the pipeline on `options.drops`; throws a one-line Error when it cannot run at all. */
+export async function runPipeline(options: RunOptions): Promise<RunSummary> {
+  const log = options.log ?? (() => {});
+  const started = Date.now();
+  const dbPath = options.dbPath === ':memory:' ? ':memory:' : resolve(options.dbPath);
+  const referenceDir = options.referenceDir ?? 'data/reference';
+  const references = readReferences(referenceDir);
+  const files = readDrops(options.drops);
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const release = dbPath === ':memory:' ? () => {} : acquireLock(dbPath);
   const tmpDir = mkdtempSync(join(tmpdir(), 'pipeline-'));
-  let warehouse;
+  let warehouse: Warehouse | undefined;
   try {
-    try {
-      warehouse = await openWarehouse(dbPath);
-    } catch (error) {
-      const message = (error as Error).message;
-      if (/lock/i.test(message)) throw new WarehouseBusyError(`the warehouse ${options.dbPath} is in use by another program; close it and run again`);
-      throw new Error(`the warehouse ${options.dbPath} cannot be opened: ${message.split('\n')[0]}`);
-    }
+    warehouse = await openForRun(options, dbPath, tmpDir, log);
     const { connection } = warehouse;
-    if (process.env.PIPELINE_PROFILE) profileStatements(connection, log);
-    await connection.run(`set temp_directory = '${tmpDir.replace(/'/g, "''")}'`);
-    await connection.run(`set preserve_insertion_order = true`);
-    await connection.run(`set enable_progress_bar = true`); // lets withProgress read the running statement's progress
-    await connection.run(`set enable_progress_bar_print = false`);
-    await connection.run(`set memory_limit = '${MEMORY_LIMIT.replace(/'/g, '')}'`);
     const phases = { read: 0, validate: 0, load: 0, models: 0 };
     let phaseStart = Date.now();
     const endPhase = (phase: keyof typeof phases) => {
       phases[phase] = Date.now() - phaseStart;
       phaseStart = Date.now();
     };
-
-    // Phase 1, outside the transaction: read every file into temporary tables and clean it.
-    // (DuckDB scans tables made inside a transaction at about half the speed.)
-    const summaries = new Map<string, FileSummary>();
-    const cleanFiles: CleanFile[] = [];
-    let index = 0;
-    for (const { files } of drops) {
-      for (const file of files as DropFile[]) {
-        const t0 = Date.now();
-        const result = await withProgress(connection, `reading ${file.name}`, log, () => readFile(connection, file, String(index++), tmpDir));
-        const summary: FileSummary = {
-          file: file.name, dataset: file.dataset, unit: file.unit, rowsRead: 0, rowsLoaded: 0, rowsUnchanged: 0,
-          rowsQuarantined: 0, rowsDuplicate: 0, rowsTotals: 0, warnings: 0, ms: Date.now() - t0,
-        };
-        summaries.set(file.name, summary);
-        if (!result.ok) {
-          summary.error = `${file.name}: ${result.error}`.replace(/\s*\n\s*/g, ' ');
-          log(`SKIPPED  ${summary.error}`);
-          continue;
-        }
-        const { raw } = result;
-        summary.encoding = raw.encoding;
-        summary.format = raw.format;
-        log(`read     ${file.name} (${file.dataset}, ${raw.format}, ${raw.encoding}) in ${summary.ms} ms`);
-        const t1 = Date.now();
-        const clean = await withProgress(connection, `checking ${file.name}`, log, () => cleanFile(connection, raw, references));
-        Object.assign(summary, { rowsRead: clean.rowsRead, rowsQuarantined: clean.rowsQuarantined, rowsTotals: clean.rowsTotals, warnings: clean.warnings });
-        summary.ms = Date.now() - t0;
-        log(`checked  ${file.name}: ${clean.rowsRead.toLocaleString('en-US')} rows, ${clean.rowsQuarantined} quarantined, ${rate(clean.rowsRead, Date.now() - t1)}`);
-        cleanFiles.push(clean);
-        // The raw text is kept only to show quarantined rows as they were written.
-        if (clean.rowsQuarantined === 0) await connection.run(`drop table if exists temp.${ident(raw.table)}`);
-      }
-    }
+    const { summaries, cleanFiles } = await readAndCheck(connection, files, references, tmpDir, options, log);
     endPhase('read');
 
-    // Phase 2: one transaction for everything the warehouse keeps.
     await connection.run('begin transaction');
     try {
       for (const ddl of warehouseDdl()) await connection.run(ddl);
       await loadReferenceTables(connection, referenceDir);
       const [{ id }] = (await queryRows<{ id: number }>(connection, `select nextval('load_id_seq')::INTEGER as id`)) as [{ id: number }];
       const loadId = Number(id);
-      const cleanByDataset = new Map<DatasetName, CleanFile[]>();
-      for (const clean of cleanFiles) {
-        const summary = summaries.get(clean.raw.file.name)!;
-        summary.warnings = await recordFileIssues(connection, clean, loadId);
-        const name = clean.raw.dataset.name as DatasetName;
-        cleanByDataset.set(name, [...(cleanByDataset.get(name) ?? []), clean]);
-        // The raw text is no longer needed: free its memory.
-        await connection.run(`drop table if exists temp.${ident(clean.raw.table)}`);
-      }
-      endPhase('validate');
-      for (const [name, files] of cleanByDataset) {
-        const t0 = Date.now();
-        const counts = await withProgress(connection, `loading ${name}`, log, () => loadDataset(connection, DATASETS[name], files, loadId));
-        let rows = 0;
-        for (const [fileName, c] of counts) {
-          const summary = summaries.get(fileName)!;
-          summary.rowsLoaded = c.loaded;
-          summary.rowsUnchanged = c.unchanged;
-          summary.rowsDuplicate = c.duplicates;
-          summary.rowsQuarantined += c.conflicts;
-          summary.warnings += c.warnings;
-          rows += c.loaded;
-        }
-        log(`loaded   ${name}: ${rows.toLocaleString('en-US')} rows in ${Date.now() - t0} ms, ${rate(rows, Date.now() - t0)}`);
-        for (const file of files) await connection.run(`drop table if exists temp.${ident(file.table)}`);
-      }
-      for (const [fileName, n] of await checkSoftRules(connection, loadId)) {
-        const summary = summaries.get(fileName);
-        if (summary) summary.warnings += n;
-      }
-      endPhase('load');
+      await loadFiles(connection, cleanFiles, summaries, loadId, log, endPhase);
       let models: ModelBuildReport | undefined;
       if (!options.skipModels) {
         const t0 = Date.now();
@@ -211,25 +304,14 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         log(`models   rebuilt in ${Date.now() - t0} ms`);
       }
       endPhase('models');
-      const files = [...summaries.values()];
-      const total = (key: keyof FileSummary) => files.reduce((sum, f) => sum + (Number(f[key]) || 0), 0);
-      for (const f of files) {
-        await connection.run(`insert into load_files values ($load_id, $file, $dataset, $encoding, $format, $unit, $read, $loaded, $unchanged, $quarantined, $duplicate, $totals, $warnings, $error, $ms)`, {
-          load_id: loadId, file: f.file, dataset: f.dataset ?? null, encoding: f.encoding ?? null, format: f.format ?? null, unit: f.unit ?? null,
-          read: f.rowsRead, loaded: f.rowsLoaded, unchanged: f.rowsUnchanged, quarantined: f.rowsQuarantined, duplicate: f.rowsDuplicate,
-          totals: f.rowsTotals, warnings: f.warnings, error: f.error ?? null, ms: f.ms,
-        } as never);
+      const summary = [...summaries.values()];
+      await recordRun(connection, loadId, options, started, summary, models);
+      if (options.pauseBeforeCommitMs) {
+        log('paused before commit');
+        await new Promise((done) => setTimeout(done, options.pauseBeforeCommitMs));
       }
-      await connection.run(`insert into load_runs values ($load_id, to_timestamp($started / 1000)::TIMESTAMP, now()::TIMESTAMP, $ms, $drops, $files, $failed,
-        $read, $loaded, $unchanged, $quarantined, $duplicate, $totals, $warnings, $test_failures)`, {
-        load_id: loadId, started, ms: Date.now() - started, drops: options.drops.join(', '), files: files.length,
-        failed: files.filter((f) => f.error).length, read: total('rowsRead'), loaded: total('rowsLoaded'), unchanged: total('rowsUnchanged'),
-        quarantined: total('rowsQuarantined'), duplicate: total('rowsDuplicate'), totals: total('rowsTotals'), warnings: total('warnings'),
-        test_failures: models?.failures.length ?? 0,
-      } as never);
-      await pauseForFaultTests(log);
       await connection.run('commit');
-      return { loadId, files, models, ms: Date.now() - started, phases };
+      return { loadId, files: summary, models, ms: Date.now() - started, phases };
     } catch (error) {
       await connection.run('rollback').catch(() => {});
       throw error;

@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from './db.ts';
+import { locationSql } from './location.ts';
 
 const FUNNEL = [
   ['referred_amount', 'approved_amount', 'approved (مصوب) is above referred (معرفی به بانک)'],
@@ -22,13 +23,13 @@ export const SOFT_RULES: { rule: string; sql: string }[] = [
   ...FUNNEL.map(([earlier, later, words]) => ({
     rule: 'funnel_order',
     sql: `select 'absorption', source_file, source_line, 'funnel_order',
-      source_file || ' line ' || source_line || ': ${words}: ' || ${fmt(later)} || ' > ' || ${fmt(earlier)}
+      ${locationSql('source_file', 'source_line', 'source_record')} || ': ${words}: ' || ${fmt(later)} || ' > ' || ${fmt(earlier)}
       from absorption where load_id = $load_id and ${later} > ${earlier}`,
   })),
   ...STAGE_AMOUNTS.map((column) => ({
     rule: 'cumulative_decrease',
     sql: `select 'absorption', cur.source_file, cur.source_line, 'cumulative_decrease',
-      cur.source_file || ' line ' || cur.source_line || ': ${column} ' || ${fmt(`cur.${column}`)} ||
+      ${locationSql('cur.source_file', 'cur.source_line', 'cur.source_record')} || ': ${column} ' || ${fmt(`cur.${column}`)} ||
         ' is lower than the same key''s ' || ${fmt(`prev.${column}`)} || ' in quarter ' || prev.quarter ||
         ', although reports are cumulative from the start of the year'
       from absorption cur join absorption prev
@@ -39,19 +40,19 @@ export const SOFT_RULES: { rule: string; sql: string }[] = [
   {
     rule: 'disbursed_above_allocated',
     sql: `select 'absorption', a.source_file, a.source_line, 'disbursed_above_allocated',
-      a.source_file || ' line ' || a.source_line || ': disbursed ' || ${fmt('a.disbursed_amount')} ||
+      ${locationSql('a.source_file', 'a.source_line', 'a.source_record')} || ': disbursed ' || ${fmt('a.disbursed_amount')} ||
         ' is above the ' || ${fmt('sum(al.amount)')} || ' allocated to the same key in ' || a.year || ' up to quarter ' || a.quarter
       from absorption a join allocations al
         on al.year = a.year and al.quarter <= a.quarter
         and ${ABSORPTION_KEY.map((k) => `al.${k} is not distinct from a.${k}`).join(' and ')}
       where a.load_id = $load_id
-      group by a.source_file, a.source_line, a.disbursed_amount, a.year, a.quarter
+      group by a.source_file, a.source_line, a.source_record, a.disbursed_amount, a.year, a.quarter
       having a.disbursed_amount > sum(al.amount)`,
   },
   {
     rule: 'application_disbursed_above_approved',
     sql: `select 'applications', source_file, source_line, 'application_disbursed_above_approved',
-      source_file || ' line ' || source_line || ': application ' || application_id || ' was paid ' || ${fmt('disbursed_amount')} ||
+      ${locationSql('source_file', 'source_line', 'source_record')} || ': application ' || application_id || ' was paid ' || ${fmt('disbursed_amount')} ||
         ', more than the ' || ${fmt('approved_amount')} || ' approved'
       from applications where load_id = $load_id and disbursed_amount > approved_amount`,
   },

@@ -13,6 +13,7 @@ import { ident, literal, queryRows } from './db.ts';
 import { cleanValue } from './ingest/values.ts';
 import type { RawFile } from './ingest/read.ts';
 import type { Unit } from './ingest/drop.ts';
+import { locationSql } from './location.ts';
 
 /** How a raw money text of each unit is parsed (wide enough for the unit) and scaled to million rials. */
 export const MONEY_PARSE: Record<Unit, { type: string; factor: string }> = {
@@ -31,9 +32,12 @@ function fastType(meta: ColumnMeta, unit: Unit): string {
 
 export interface CleanFile {
   raw: RawFile;
-  /** Temp table: typed dataset columns, source_line, raw_rowid, is_total, problems. */
+  /** Temp table: typed dataset columns, source_line, source_record, source_position, raw_rowid, is_total, problems. */
   table: string;
+  /** Records in the file, as the independent counter found them. */
   rowsRead: number;
+  /** Records as the reader accounts for them: rows read + lines it could not parse + blank rows. */
+  rowsAccounted: number;
   rowsBlank: number;
   rowsTotals: number;
   rowsQuarantined: number;
@@ -207,6 +211,8 @@ async function createCleanTable(
       select
         ${[...pieces.flatMap((p) => p.typed), ...missing].join(',\n        ')},
         ${raw.lineSql} as source_line,
+        ${raw.recordSql} as source_record,
+        ${raw.positionSql} as source_position,
         r.rowid as raw_rowid,
         ${pieces.map((p) => p.totals).join(' or ') || 'false'} as is_total
       from ${raw.fromSql}
@@ -218,7 +224,7 @@ async function createCleanTable(
       from typed
       ${fundingDefault ? 'left join temp.program_funding program_ref on program_ref.code = typed.program' : ''}
     )
-    select ${typedColumns.map(ident).join(', ')}, source_line, raw_rowid, is_total,
+    select ${typedColumns.map(ident).join(', ')}, source_line, source_record, source_position, raw_rowid, is_total,
       nullif(concat_ws('; ', ${[...pieces.map((p) => p.problem), ...ruleProblems].join(',\n        ') || 'NULL'}), '') as problems
     from defaulted`);
 }
@@ -254,7 +260,8 @@ export async function cleanFile(
   return {
     raw,
     table,
-    rowsRead: Number(c.clean) + Number(c.rejects),
+    rowsRead: raw.counted.records,
+    rowsAccounted: Number(c.read) + Number(c.rejects),
     rowsBlank: Number(c.read) - Number(c.clean),
     rowsTotals: Number(c.totals),
     rowsQuarantined: Number(c.bad) + Number(c.rejects),
@@ -275,17 +282,18 @@ export async function recordFileIssues(connection: DuckDBConnection, clean: Clea
   if (clean.rowsQuarantined > 0) {
     // The column a message names first, its Persian label and the value found there.
     await connection.run(`
-      insert into quarantine
-      select $load_id, $dataset, $file, source_line, column_name, case column_name ${labels} end,
+      insert into quarantine (load_id, dataset, source_file, source_line, source_record, column_name, column_label, found, message, raw_values)
+      select $load_id, $dataset, $file, source_line, source_record, column_name, case column_name ${labels} end,
              coalesce(json_extract_string(raw_values, '$."' || column_name || '"'), ''), message, raw_values
       from (
-        select c.source_line, split_part(c.problems, ' ', 2) as column_name,
-               $file || ' line ' || c.source_line || ': ' || c.problems as message, to_json(r)::VARCHAR as raw_values
+        select c.source_line, c.source_record, split_part(c.problems, ' ', 2) as column_name,
+               ${locationSql('$file', 'c.source_line', 'c.source_record')} || ': ' || c.problems as message,
+               ${rawValuesJson(raw.columns, 'r')} as raw_values
         from ${ident(table)} c join ${ident(raw.table)} r on r.rowid = c.raw_rowid
         where c.problems is not null and not c.is_total)`, { load_id: loadId, dataset: dataset.name, file: file.name });
     await connection.run(`
-      insert into quarantine
-      select $load_id, $dataset, $file, line, NULL, NULL, NULL, $file || ' line ' || line || ': ' || problem, raw
+      insert into quarantine (load_id, dataset, source_file, source_line, source_record, message, raw_values)
+      select $load_id, $dataset, $file, line, record, ${locationSql('$file', 'line', 'record')} || ': ' || problem, raw
       from ${ident(raw.rejectsTable)}`, { load_id: loadId, dataset: dataset.name, file: file.name });
   }
   const warnings = clean.rowsTotals > 0 ? await checkTotals(connection, raw, table, loadId) : 0;
@@ -301,6 +309,11 @@ export async function recordFileIssues(connection: DuckDBConnection, clean: Clea
     });
   }
   return warnings + raw.notes.length + (clean.rowsBlank > 0 ? 1 : 0);
+}
+
+/** SQL of a row's values as the file gave them, as JSON text (alias `r` over `columns`). */
+export function rawValuesJson(columns: string[], r: string): string {
+  return columns.length === 0 ? `'{}'` : `to_json({${columns.map((c) => `${literal(c)}: ${r}.${ident(c)}`).join(', ')}})::VARCHAR`;
 }
 
 /** Warns when a file's totals row does not equal the sum of the rows above it. */

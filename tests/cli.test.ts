@@ -22,8 +22,9 @@ describe('npm run pipeline (CONTRACT §7)', () => {
     const { code, stdout } = pipeline(['tests/fixtures/bad', '--db', join(dir, 'w.duckdb'), '--out', dir]);
     expect(code).toBe(0);
     const lines = stdout.split('\n');
-    expect(lines.find((l) => l.startsWith('bad/allocations.csv'))?.split(/\s+/)).toEqual(['bad/allocations.csv', '11', '2', '0', '8', '1', '0', '1']);
-    expect(lines.find((l) => l.startsWith('bad/reasons.csv'))?.split(/\s+/)).toEqual(['bad/reasons.csv', 'FAILED', '0', '0', '0', '0', '0', '0']);
+    // file, read, new, replaced, unchanged, quarantined, duplicate, totals, blank, retracted, warnings
+    expect(lines.find((l) => l.startsWith('bad/allocations.csv'))?.split(/\s+/)).toEqual(['bad/allocations.csv', '11', '2', '0', '0', '8', '1', '0', '0', '0', '1']);
+    expect(lines.find((l) => l.startsWith('bad/reasons.csv'))?.split(/\s+/)).toEqual(['bad/reasons.csv', 'FAILED', '0', '0', '0', '0', '0', '0', '0', '0', '0']);
     expect(stdout).toContain('  bad/reasons.csv: it is not a text file (it holds binary bytes)');
     expect(stdout).toContain(`Quarantined rows: 13 → ${dir}/quarantine-load-1.csv (table quarantine, load_id = 1)`);
     const csv = readFileSync(join(dir, 'quarantine-load-1.csv'), 'utf8');

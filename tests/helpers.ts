@@ -25,9 +25,14 @@ export async function rows<T = Record<string, unknown>>(dbPath: string, sql: str
   }
 }
 
-/** Checks "nothing lost" for every file of a run: read = loaded + quarantined + duplicate + totals. */
+/**
+ * Checks "nothing lost" for every file of a run that was not stopped: its independent row count
+ * equals new + replaced + unchanged + quarantined + duplicate + totals + blank.
+ */
 export function unaccounted(summary: RunSummary): string[] {
   return summary.files
-    .filter((f) => f.rowsRead !== f.rowsLoaded + f.rowsQuarantined + f.rowsDuplicate + f.rowsTotals)
-    .map((f) => `${f.file}: read ${f.rowsRead} ≠ loaded ${f.rowsLoaded} + quarantined ${f.rowsQuarantined} + duplicate ${f.rowsDuplicate} + totals ${f.rowsTotals}`);
+    .filter((f) => !f.error)
+    .filter((f) => f.rowsRead !== f.rowsNew + f.rowsReplaced + f.rowsUnchanged + f.rowsQuarantined + f.rowsDuplicate + f.rowsTotals + f.rowsBlank)
+    .map((f) => `${f.file}: read ${f.rowsRead} ≠ new ${f.rowsNew} + replaced ${f.rowsReplaced} + unchanged ${f.rowsUnchanged}`
+      + ` + quarantined ${f.rowsQuarantined} + duplicate ${f.rowsDuplicate} + totals ${f.rowsTotals} + blank ${f.rowsBlank}`);
 }

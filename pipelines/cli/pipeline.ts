@@ -10,7 +10,13 @@ export const DEFAULT_WAREHOUSE = 'data/warehouse.duckdb';
 /** Runs the pipeline on `drops` and prints what happened to each file. */
 export async function pipelineCommand(drops: string[], dbPath: string, outDir: string): Promise<void> {
   if (drops.length === 0) throw new Error('name at least one drop folder, e.g. npm run pipeline -- data/sample/1394-Q2');
-  const summary = await runPipeline({ drops, dbPath, log: (line) => console.log(line) });
+  const summary = await runPipeline({
+    drops, dbPath, log: (line) => console.log(line),
+    memoryLimit: process.env.PIPELINE_MEMORY_LIMIT,
+    profile: Boolean(process.env.PIPELINE_PROFILE),
+    // Fault injection for the tests that kill a run before it commits.
+    pauseBeforeCommitMs: Number(process.env.PIPELINE_PAUSE_BEFORE_COMMIT ?? 0),
+  });
   console.log('');
   for (const line of summaryLines(summary)) console.log(line);
   mkdirSync(outDir, { recursive: true });

@@ -16,13 +16,17 @@ export function summaryLines(summary: RunSummary): string[] {
     `Load ${summary.loadId} finished in ${seconds(summary.ms)} (read and check ${seconds(read)}, quarantine ${seconds(validate)}, load ${seconds(load)}, models and data tests ${seconds(models)})`,
     '',
   ];
-  const header = ['file', 'read', 'loaded', 'unchanged', 'quarantined', 'duplicate', 'totals', 'warnings'];
-  const rows = summary.files.map((f) => [f.file, f.error ? 'FAILED' : n(f.rowsRead), n(f.rowsLoaded), n(f.rowsUnchanged), n(f.rowsQuarantined), n(f.rowsDuplicate), n(f.rowsTotals), n(f.warnings)]);
+  // read = new + replaced + unchanged + quarantined + duplicate + totals + blank, for every file.
+  const header = ['file', 'read', 'new', 'replaced', 'unchanged', 'quarantined', 'duplicate', 'totals', 'blank', 'retracted', 'warnings'];
+  const rows = summary.files.map((f) => [
+    f.file, f.error ? (f.rowsRead > 0 ? `${n(f.rowsRead)} STOPPED` : 'FAILED') : n(f.rowsRead),
+    ...[f.rowsNew, f.rowsReplaced, f.rowsUnchanged, f.rowsQuarantined, f.rowsDuplicate, f.rowsTotals, f.rowsBlank, f.rowsRetracted, f.warnings].map(n),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   lines.push(format(header), ...rows.map(format));
   const failed = summary.files.filter((f) => f.error);
-  if (failed.length > 0) lines.push('', 'Files that could not be read:', ...failed.map((f) => `  ${f.error}`));
+  if (failed.length > 0) lines.push('', 'Files that could not be read or were stopped:', ...failed.map((f) => `  ${f.error}`));
   const failures = summary.models?.failures ?? [];
   if (failures.length > 0) {
     lines.push('', 'Data tests that failed:', ...failures.map((f) => `  [${f.severity}] ${f.model}.${f.test}: ${f.message ?? ''} (${f.failing_rows} rows)`));

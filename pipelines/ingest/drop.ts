@@ -24,6 +24,8 @@ export const manifestSchema = z.object({
         encoding: z.enum(ENCODINGS as [Encoding, ...Encoding[]]).optional(),
         unit: z.enum(UNITS).optional(),
         source: z.string().optional(),
+        /** Retract stored rows of the file's bank or agency, in its quarters, that it no longer lists. */
+        replace: z.enum(['quarters']).optional(),
       }).strict(),
     )
     .optional(),
@@ -41,6 +43,8 @@ export interface DropFile {
   format?: FileFormat;
   encoding?: Encoding;
   unit: Unit;
+  /** `quarters`: the file replaces what its bank or agency reported for its quarters (CONTRACT §5). */
+  replace?: 'quarters';
   /** Why the file cannot be read at all (it is then reported and skipped). */
   error?: string;
 }
@@ -99,6 +103,7 @@ export function listDrop(dropDir: string): { files: DropFile[]; manifest?: Manif
       dataset: entry?.dataset ?? datasetFromName(fileName),
       encoding: entry?.encoding,
       unit: entry?.unit ?? manifest?.unit ?? 'million_rial',
+      replace: entry?.replace,
     };
     const format = formatFromName(fileName);
     if (typeof format === 'object') file.error = format.error;

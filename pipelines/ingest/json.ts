@@ -28,8 +28,10 @@ export function quoteNumbers(json: string): string {
   return out + json.slice(start);
 }
 
-export interface JsonRecord { line: number; values: Record<string, string | null> }
-export interface JsonReject { line: number; raw: string; problem: string }
+/** A record of a JSON file: the line it starts on, its number among the file's records, its fields. */
+export interface JsonRecord { line: number; record: number; values: Record<string, string | null> }
+/** A record or line that cannot be read as a row, and why. */
+export interface JsonReject { line: number; record: number; raw: string; problem: string }
 
 function recordValues(value: unknown): Record<string, string | null> | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
@@ -85,8 +87,9 @@ export function readJsonArray(text: string): { records: JsonRecord[]; rejects: J
     const start = starts[index] ?? offset;
     for (; offset < start; offset++) if (text.charCodeAt(offset) === 10) line++;
     const values = recordValues(element);
-    if (values) records.push({ line, values });
-    else rejects.push({ line, raw: JSON.stringify(element), problem: 'the element is not a record (an object with named fields)' });
+    const record = index + 1;
+    if (values) records.push({ line, record, values });
+    else rejects.push({ line, record, raw: JSON.stringify(element), problem: 'the element is not a record (an object with named fields)' });
   });
   return { records, rejects };
 }
@@ -95,15 +98,17 @@ export function readJsonArray(text: string): { records: JsonRecord[]; rejects: J
 export function readNdjson(text: string): { records: JsonRecord[]; rejects: JsonReject[] } {
   const records: JsonRecord[] = [];
   const rejects: JsonReject[] = [];
+  let record = 0;
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
     if (raw.trim() === '') return;
+    record++;
     try {
       const values = recordValues(JSON.parse(quoteNumbers(raw)));
-      if (values) records.push({ line, values });
-      else rejects.push({ line, raw, problem: 'the line is not a record (an object with named fields)' });
+      if (values) records.push({ line, record, values });
+      else rejects.push({ line, record, raw, problem: 'the line is not a record (an object with named fields)' });
     } catch (error) {
-      rejects.push({ line, raw, problem: `the line is not valid JSON (${(error as Error).message.replace(/^.*?: /, '')})` });
+      rejects.push({ line, record, raw, problem: `the line is not valid JSON (${(error as Error).message.replace(/^.*?: /, '')})` });
     }
   });
   return { records, rejects };

@@ -4,9 +4,7 @@
  * JSON is read in JavaScript, numbers kept as written, and handed over as a UTF-8 CSV.
  * Lines DuckDB cannot parse are kept, with their line and text, for the quarantine.
  */
-import { createReadStream, createWriteStream, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { readFile as readFileAsync, writeFile as writeFileAsync } from 'node:fs/promises';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -17,6 +15,8 @@ import { ident, literal, queryRows } from '../db.ts';
 import { decode, detectEncoding, readHead, transcodeToUtf8, type Encoding } from './encoding.ts';
 import { findHeader, headerColumn, headerNames, unitFromHeader } from './header.ts';
 import { readJsonArray, readNdjson, type JsonReject } from './json.ts';
+import { copyFrom, keepBlankLines, readCsvLines, unifyLineBreaks } from './csv.ts';
+import { countCsvRecords, countJsonElements, countNdjsonRecords, lineBreakKinds, mixedLineBreaks, type RecordCount } from './count.ts';
 import type { DropFile, FileFormat, Unit } from './drop.ts';
 
 /** A file read into `table`, ready to be cleaned. */
@@ -32,8 +32,14 @@ export interface RawFile {
   fromSql: string;
   /** SQL giving a raw row's line in the file (Excel's row number: a quoted multi-line cell counts once). */
   lineSql: string;
-  /** Temporary table (line, raw, problem) of lines that could not be parsed into a row. */
+  /** SQL giving a raw row's position among the file's rows, in file order (tells copies apart). */
+  positionSql: string;
+  /** SQL giving a raw row's record number in a JSON array (several records may share a line), else NULL. */
+  recordSql: string;
+  /** Temporary table (line, raw, problem, record) of lines or records that could not be read as a row. */
   rejectsTable: string;
+  /** The file's records as the independent counter found them (./count.ts). */
+  counted: RecordCount;
   /** Things worth a warning that do not stop the file (e.g. columns not in the dataset). */
   notes: string[];
   /** Money columns whose header states a unit of its own, e.g. `مبلغ (ریال)`. */
@@ -62,7 +68,7 @@ function requiredMissing(dataset: DatasetDefinition, present: string[]): string[
 }
 
 async function createRejectsTable(connection: DuckDBConnection, table: string): Promise<void> {
-  await connection.run(`create or replace temp table ${ident(table)} (line BIGINT, raw VARCHAR, problem VARCHAR)`);
+  await connection.run(`create or replace temp table ${ident(table)} (line BIGINT, raw VARCHAR, problem VARCHAR, record BIGINT)`);
 }
 
 /** Reads `file` into temp tables named after `key`; never throws for a bad file. */
@@ -105,51 +111,36 @@ async function readCsv(
     path = join(tmpDir, `${key}.utf8.csv`);
     await transcodeToUtf8(file.path, path, encoding);
   }
+  const bom = readHead(path, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
+  const dataStart = bom + Buffer.byteLength(headText.slice(0, header.dataOffset), 'utf8');
+  const counted = await countCsvRecords(path, dataStart, header.delimiter, header.cells.length);
   // Lines above the data: DuckDB's `skip` counts them, but it loses its way when a cell there is
   // quoted across lines; then the file is read from a copy that starts where the data starts.
   const linesAbove = header.lastLine + 1;
   let skip = linesAbove;
   if (headText.slice(0, header.dataOffset).includes('"')) {
-    const bom = readHead(path, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
     const copy = join(tmpDir, `${key}.from-data.csv`);
-    await copyFrom(path, copy, bom + Buffer.byteLength(headText.slice(0, header.dataOffset), 'utf8'));
+    await copyFrom(path, copy, dataStart);
     path = copy;
     skip = 0;
   }
-  path = await keepBlankLines(path, join(tmpDir, `${key}.blank-lines.csv`), header.delimiter, header.cells.length);
+  // DuckDB's reader cannot take a file whose lines end in several ways (above the data or in it).
+  if (mixedLineBreaks(counted.lineBreaks | lineBreakKinds(headText.slice(0, header.dataOffset)))) {
+    const copy = join(tmpDir, `${key}.line-breaks.csv`);
+    await unifyLineBreaks(path, copy);
+    path = copy;
+  }
+  if (counted.blank > 0) {
+    const copy = join(tmpDir, `${key}.blank-lines.csv`);
+    await keepBlankLines(path, copy, header.delimiter, header.cells.length);
+    path = copy;
+  }
   const table = `raw_${key}`;
-  const positional = header.cells.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  const source = { path, skip, lineOffset: linesAbove - skip, delimiter: header.delimiter, columns: header.cells.length, encoding };
+  await readCsvLines(connection, source, `${table}_cells`, rejectsTable, tmpDir);
   const select = header.columns.flatMap((column, i) => (column ? [`c${i} as ${ident(column)}`] : [])).join(', ');
-  await connection.run(`
-    create or replace temp table ${ident(table)} as
-    select ${select}
-    from read_csv(${literal(path)},
-      header = false, skip = ${skip}, columns = {${positional}},
-      delim = ${literal(header.delimiter)}, quote = '"', escape = '"', comment = '',
-      auto_detect = false, strict_mode = true, max_line_size = 10000000,
-      ignore_errors = true, store_rejects = true,
-      rejects_table = ${literal(`${table}_errors`)}, rejects_scan = ${literal(`${table}_scans`)})`);
-  // Lines DuckDB could not parse, in a planner's words.
-  await connection.run(`
-    insert into ${ident(rejectsTable)}
-    select line + ${linesAbove - skip}, csv_line,
-      case error_type
-        when 'MISSING COLUMNS' then 'the line has ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ' values where the header has ${header.cells.length} columns'
-        when 'TOO MANY COLUMNS' then 'the line has ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ' values where the header has ${header.cells.length} columns'
-        when 'UNQUOTED VALUE' then case
-          when len(string_split(rtrim(csv_line, chr(13) || chr(10)), chr(10))) > 1
-          then 'a quote (") opened on this line is never closed properly, so this line and the '
-               || (len(string_split(rtrim(csv_line, chr(13) || chr(10)), chr(10))) - 1)
-               || case when len(string_split(rtrim(csv_line, chr(13) || chr(10)), chr(10))) = 2 then ' line' else ' lines' end
-               || ' after it, which it ran into, cannot be split into columns'
-          else 'a quote (") opened on this line is never closed properly, so the line cannot be split into columns' end
-        when 'INVALID ENCODING' then 'the line holds bytes that are not valid text in ${encoding}'
-        when 'LINE SIZE OVER MAXIMUM' then 'the line is longer than 10 MB'
-        else error_message
-      end
-    from ${ident(`${table}_errors`)}
-    -- A short line is reported once per missing column: keep one report per line.
-    qualify row_number() over (partition by line order by column_idx) = 1`);
+  await connection.run(`create or replace temp table ${ident(table)} as select ${select} from ${ident(`${table}_cells`)}`);
+  await connection.run(`drop table ${ident(`${table}_cells`)}`);
   const [{ rejects }] = await queryRows<{ rejects: number }>(connection, `select count(*)::INTEGER as rejects from ${ident(rejectsTable)}`) as [{ rejects: number }];
   const names = headerNames(dataset);
   const notes = header.cells.flatMap((cell, i) => {
@@ -175,38 +166,13 @@ async function readCsv(
     lineSql = `(${linesAbove} + r.rowid + 1 + coalesce(shift.before, 0))`;
   }
   const columnUnits = statedUnits(dataset, header.cells.map((cell, i) => [cell, header.columns[i]]), file.unit, notes);
-  return { ok: true, raw: { file, dataset, table, columns: present, encoding, format: 'csv', fromSql, lineSql, rejectsTable, notes, columnUnits } };
-}
-
-/**
- * DuckDB skips blank lines, which would shift every later line number. Where a file has blank
- * lines outside quoted cells, a copy is read instead in which each is a row of empty cells
- * (counted as blank, not lost). Files over 256 MB (machine exports, not hand-kept sheets) are read as they are.
- */
-async function keepBlankLines(path: string, copy: string, delimiter: string, columns: number): Promise<string> {
-  if (statSync(path).size > 256 * 2 ** 20) return path;
-  const bytes = await readFileAsync(path);
-  if (bytes.indexOf('\n\n') < 0 && bytes.indexOf('\n\r\n') < 0) return path;
-  const filler = Buffer.from(delimiter.repeat(Math.max(columns - 1, 1)));
-  const parts: Buffer[] = [];
-  let inQuote = false;
-  let from = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b === 0x22) inQuote = !inQuote;
-    else if (b === 0x0a && !inQuote && (bytes[i + 1] === 0x0a || (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a))) {
-      parts.push(bytes.subarray(from, i + 1), filler);
-      from = i + 1;
-    }
-  }
-  parts.push(bytes.subarray(from));
-  await writeFileAsync(copy, Buffer.concat(parts));
-  return copy;
-}
-
-/** Copies `source` from byte `offset` to the end into `target`. */
-async function copyFrom(source: string, target: string, offset: number): Promise<void> {
-  await pipeline(createReadStream(source, { start: offset }), createWriteStream(target));
+  return {
+    ok: true,
+    raw: {
+      file, dataset, table, columns: present, encoding, format: 'csv', fromSql, lineSql, positionSql: 'r.rowid',
+      recordSql: 'NULL::BIGINT', rejectsTable, notes, columnUnits, counted,
+    },
+  };
 }
 
 async function readJson(
@@ -214,6 +180,7 @@ async function readJson(
   encoding: Encoding, format: FileFormat, rejectsTable: string,
 ): Promise<ReadResult> {
   const text = decode(readFileSync(file.path), encoding);
+  const counted = { records: format === 'json' ? countJsonElements(text) : countNdjsonRecords(text), blank: 0, lineBreaks: 0 };
   const parsed = format === 'json' ? readJsonArray(text) : readNdjson(text);
   if ('error' in parsed) return { ok: false, error: parsed.error };
   const names = headerNames(dataset);
@@ -247,26 +214,36 @@ async function readJson(
       values.set(column, earlier ?? v);
     }
     const raw = JSON.stringify(record.values);
-    if (conflict) rejects.push({ line: record.line, raw, problem: conflict });
+    const { line } = record;
+    if (conflict) rejects.push({ line, record: record.record, raw, problem: conflict });
     else if (values.size === 0) {
-      rejects.push({ line: record.line, raw, problem: `the record has none of the ${dataset.name} fields (it has: ${Object.keys(record.values).join(', ') || 'no fields'})` });
-    } else rows.push([...present.map((c) => values.get(c) ?? ''), String(record.line)]);
+      const problem = `the record has none of the ${dataset.name} fields (it has: ${Object.keys(record.values).join(', ') || 'no fields'})`;
+      rejects.push({ line, record: record.record, raw, problem });
+    } else rows.push([...present.map((c) => values.get(c) ?? ''), String(line), String(record.record)]);
   }
   const csvPath = join(tmpDir, `${key}.json.csv`);
-  writeFileSync(csvPath, Papa.unparse({ fields: [...present, '__line'], data: rows }, { newline: '\n' }));
+  const fields = [...present, '__line', '__record'];
+  writeFileSync(csvPath, Papa.unparse({ fields, data: rows }, { newline: '\n' }));
   const table = `raw_${key}`;
-  const columns = [...present, '__line'].map((c) => `${literal(c)}: 'VARCHAR'`).join(', ');
+  const columns = fields.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ');
   await connection.run(`
     create or replace temp table ${ident(table)} as
     select * from read_csv(${literal(csvPath)}, header = true, columns = {${columns}}, delim = ',', quote = '"', escape = '"',
       auto_detect = false, comment = '', max_line_size = 100000000)`);
+  // Records are numbered in a JSON array (several may share a line); NDJSON's lines say it all.
+  const numbered = format === 'json';
   for (const reject of rejects as JsonReject[]) {
-    await connection.run(`insert into ${ident(rejectsTable)} values ($line, $raw, $problem)`, reject as never);
+    await connection.run(`insert into ${ident(rejectsTable)} (line, raw, problem, record) values ($line, $raw, $problem, $record)`,
+      { ...reject, record: numbered ? reject.record : null } as never);
   }
   const notes = [...ignored].map((k) => `field "${k}" is not one of the ${dataset.name} columns and was ignored`);
   const columnUnits = statedUnits(dataset, [...keys.entries()], file.unit, notes);
   return {
     ok: true,
-    raw: { file, dataset, table, columns: present, encoding, format, fromSql: `${ident(table)} r`, lineSql: 'cast(r.__line as BIGINT)', rejectsTable, notes, columnUnits },
+    raw: {
+      file, dataset, table, columns: present, encoding, format, fromSql: `${ident(table)} r`, lineSql: 'cast(r.__line as BIGINT)',
+      positionSql: 'cast(r.__record as BIGINT)', recordSql: numbered ? 'cast(r.__record as BIGINT)' : 'NULL::BIGINT',
+      rejectsTable, notes, columnUnits, counted,
+    },
   };
 }

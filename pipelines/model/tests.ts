@@ -152,9 +152,10 @@ export async function runModelTests(
   };
   const counts = await run(checks.map((check, i) => `count(*) filter (where ${check.fails}) as f${i}`));
   const failing = checks.flatMap((check, i) => (Number(counts[`f${i}`]) > 0 ? [{ check, i }] : []));
-  // An example of each failure, in a second scan only when something failed (examples cost more).
+  // An example of each failure, in a second scan only when something failed (examples cost more);
+  // the smallest, so that the same data always gives the same message.
   const examples = failing.length
-    ? await run(failing.map(({ check, i }) => `to_json(first(${check.example}) filter (where ${check.fails})) as e${i}`))
+    ? await run(failing.map(({ check, i }) => `to_json(min(${check.example}) filter (where ${check.fails})) as e${i}`))
     : {};
   return checks.map((check, i) => result(model, check.test, check.severity, Number(counts[`f${i}`]), check.describe, examples[`e${i}`]));
 }

@@ -23,6 +23,8 @@ export const LINEAGE_COLUMNS = [
   ['load_id', 'INTEGER'],
   ['source_file', 'VARCHAR'],
   ['source_line', 'BIGINT'],
+  // The record's number in a JSON array (several records may share a line); NULL for other formats.
+  ['source_record', 'BIGINT'],
 ] as const;
 
 export interface WarehouseColumn { name: string; type: string; kind: ColumnKind | 'lineage' | 'jalali' }
@@ -89,11 +91,27 @@ export const BOOKKEEPING_DDL = [
     dataset VARCHAR,
     source_file VARCHAR,
     source_line BIGINT,
+    source_record BIGINT,
     column_name VARCHAR,
     column_label VARCHAR,
     found VARCHAR,
     message VARCHAR,
     raw_values VARCHAR
+  )`,
+  // A stored row that a later load replaced (a corrected value) or retracted (no longer listed by
+  // a corrected file with "replace": "quarters"), with its old values and where they came from.
+  `create table if not exists replaced_rows (
+    load_id INTEGER,
+    dataset VARCHAR,
+    change VARCHAR,
+    natural_key VARCHAR,
+    old_values VARCHAR,
+    old_load_id INTEGER,
+    old_source_file VARCHAR,
+    old_source_line BIGINT,
+    old_source_record BIGINT,
+    new_source_file VARCHAR,
+    new_source_line BIGINT
   )`,
   `create table if not exists dq_warnings (
     load_id INTEGER,
@@ -105,7 +123,25 @@ export const BOOKKEEPING_DDL = [
   )`,
 ];
 
+/** Columns added since the first warehouses were made: added to an older warehouse as it is opened. */
+const ADDED_COLUMNS: [table: string, column: string, type: string][] = [
+  ['quarantine', 'source_record', 'BIGINT'],
+  ['load_runs', 'rows_new', 'BIGINT'],
+  ['load_runs', 'rows_replaced', 'BIGINT'],
+  ['load_runs', 'rows_retracted', 'BIGINT'],
+  ['load_runs', 'rows_blank', 'BIGINT'],
+  ['load_files', 'rows_new', 'BIGINT'],
+  ['load_files', 'rows_replaced', 'BIGINT'],
+  ['load_files', 'rows_retracted', 'BIGINT'],
+  ['load_files', 'rows_blank', 'BIGINT'],
+  ...Object.values(DATASETS).map((d): [string, string, string] => [d.name, 'source_record', 'BIGINT']),
+];
+
 /** Every CREATE statement the warehouse needs, in order. */
 export function warehouseDdl(): string[] {
-  return [...BOOKKEEPING_DDL, ...Object.values(DATASETS).map((d) => coreTableDdl(d))];
+  return [
+    ...BOOKKEEPING_DDL,
+    ...Object.values(DATASETS).map((d) => coreTableDdl(d)),
+    ...ADDED_COLUMNS.map(([table, column, type]) => `alter table "${table}" add column if not exists "${column}" ${type}`),
+  ];
 }

@@ -4,6 +4,14 @@
 -- or any report, and a quarter it did not report stays NULL, never 0. Every allocated key is so
 -- present in every quarter of the year from its first notification on, and a rollup of
 -- allocated_amount is the sum of the year's notifications up to the quarter.
+--
+-- The counting rule (README, metric dictionary 5), decided once per year and key: a bank's key is
+-- always in totals; an agency's report of lending at bank B is part of B's own figure when B
+-- reported that programme (and funding source) in that year, and counts only when B did not; an
+-- agency report naming no bank counts only when no bank reported the programme that year. A key
+-- allocated but not reported is in totals: its allocation counts, its stages are unknown.
+-- known_disbursed_amount carries a key's latest report forward within the year (is_carried), so
+-- cumulative rollups do not move when one file is missing.
 with allocations as (
     select * from stg_allocations
 ),
@@ -102,9 +110,19 @@ cumulated as (
         end as jobs_target,
         -- The grid is dense, so the previous row is the previous quarter.
         lag(disbursed_amount) over key_year as previous_disbursed_amount,
-        bool_or(is_reported and agency is null) over (partition by year, quarter, program, funding_source) as has_bank_report
+        -- Reports are cumulative: the latest one up to the quarter is the key's year so far.
+        last_value(disbursed_amount ignore nulls) over key_year_to_date as known_disbursed_amount,
+        bool_or(is_reported and agency is null) over (partition by year, program, funding_source, bank)
+            as has_bank_report_at_bank,
+        bool_or(is_reported and agency is null) over (partition by year, program, funding_source)
+            as has_any_bank_report
     from joined
-    window key_year as (partition by year, program, funding_source, bank, agency, county order by quarter)
+    window
+        key_year as (partition by year, program, funding_source, bank, agency, county order by quarter),
+        key_year_to_date as (
+            partition by year, program, funding_source, bank, agency, county order by quarter
+            rows between unbounded preceding and current row
+        )
 ),
 
 final as (
@@ -118,9 +136,13 @@ final as (
         county,
         case when agency is null then 'bank' else 'agency' end as report_source,
         is_reported,
-        -- Reported amounts count in totals from the banks' reports; an agency's report only when
-        -- no bank reported the programme that quarter (otherwise the same money is counted twice).
-        is_reported and (agency is null or not has_bank_report) as is_in_totals,
+        -- One rule per year and key (see the header), so totals never switch source between quarters.
+        case
+            when agency is null then true
+            when bank is not null then not has_bank_report_at_bank
+            else not has_any_bank_report
+        end as is_in_totals,
+        not is_reported and known_disbursed_amount is not null as is_carried,
         allocated_amount,
         jobs_target,
         notification_count,
@@ -136,6 +158,7 @@ final as (
             when quarter = 1 then disbursed_amount
             else disbursed_amount - previous_disbursed_amount
         end as disbursed_in_quarter,
+        known_disbursed_amount,
         jobs_committed,
         load_id,
         source_file,

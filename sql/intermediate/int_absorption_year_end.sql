@@ -29,11 +29,8 @@ final as (
         agency,
         county,
         report_source,
-        -- As in the quarters, but over the year: an agency's report counts only when no bank
-        -- reported the programme at all that year.
-        report_source = 'bank'
-            or not bool_or(report_source = 'bank') over (partition by year, program, funding_source)
-            as is_in_totals,
+        -- The quarters' rule, decided once per year and key, so it is the same here.
+        is_in_totals,
         allocated_amount,
         referred_amount,
         disbursed_amount,

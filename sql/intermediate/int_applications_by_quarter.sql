@@ -27,6 +27,8 @@ by_payout_date as (
         count(*) filter (where status = 'rejected') as rejected_count,
         count(*) filter (where status = 'withdrawn') as withdrawn_count,
         count(*) filter (where status in ('referred', 'approved', 'contracted')) as pending_count,
+        -- Decided by the bank: approved (whatever came after) or rejected without approval.
+        count(*) filter (where is_approved or status = 'rejected') as decided_count,
         sum(approved_amount) as approved_amount,
         sum(disbursed_amount) as disbursed_amount,
         -- Applications that reached the stage but give no amount for it: their sum is unknown.
@@ -62,6 +64,7 @@ summed as (
         cast(sum(rejected_count) as bigint) as rejected_count,
         cast(sum(withdrawn_count) as bigint) as withdrawn_count,
         cast(sum(pending_count) as bigint) as pending_count,
+        cast(sum(decided_count) as bigint) as decided_count,
         -- 0, not NULL, when none was approved or paid: the applications list is complete. NULL
         -- (unknown) when an application approved or paid gives no amount for it.
         case when sum(approved_unknown_count) = 0 then coalesce(sum(approved_amount), 0) end as approved_amount,

@@ -1,49 +1,48 @@
 -- How absorption moves: per quarter, for the province (scope 'province', program NULL) and per
--- programme (scope 'program'). Allocations count in full; disbursement from the reports counted
--- in totals (banks', or an agency's where no bank reported the programme), so nothing is counted
--- twice. Quarter-on-quarter compares the money paid out in the quarter with the quarter before
--- (Q1 with the previous year's Q4); the rate's change is taken within the year only, because a
--- rate is year-to-date. Year-on-year compares the same quarter of the year before.
+-- programme (scope 'program'). Allocations count in full; disbursement from the keys counted in
+-- totals (README, metric dictionary 5), each key's latest report of the year carried forward to
+-- the quarter when it sent none (carried_key_count), so a missing file does not move the flow.
+-- The rate and the gap use the same keys above and below the line: the allocation of keys in
+-- totals with no report yet in the year is left out of both (unreported_allocated_amount).
+-- Quarter-on-quarter compares the money paid out in the quarter with the quarter before (Q1 with
+-- the previous year's Q4); the rate's change is taken within the year only, because a rate is
+-- year-to-date. Year-on-year compares the same quarter of the year before.
 with key_quarters as (
     select * from int_absorption_quarters
 ),
 
-by_program as (
-    select
-        'program' as scope,
-        year,
-        quarter,
-        program,
-        sum(allocated_amount) as allocated_amount,
-        sum(disbursed_amount) filter (where is_in_totals) as disbursed_amount,
-        count(*) filter (where is_in_totals) as reporting_key_count,
-        count(*) filter (where not is_reported) as unreported_key_count
-    from key_quarters
-    group by all
+scoped as (
+    select 'province' as scope, cast(null as varchar) as scope_program, * from key_quarters
+    union all
+    select 'program', program, * from key_quarters
 ),
 
-by_province as (
+summed as (
     select
-        'province' as scope,
+        scope,
         year,
         quarter,
-        cast(null as varchar) as program,
+        scope_program as program,
         sum(allocated_amount) as allocated_amount,
-        sum(disbursed_amount) filter (where is_in_totals) as disbursed_amount,
-        count(*) filter (where is_in_totals) as reporting_key_count,
-        count(*) filter (where not is_reported) as unreported_key_count
-    from key_quarters
-    group by all
+        coalesce(sum(allocated_amount) filter (where is_in_totals and known_disbursed_amount is null), 0)
+            as unreported_allocated_amount,
+        sum(known_disbursed_amount) filter (where is_in_totals) as disbursed_amount,
+        count(*) filter (where is_in_totals and is_reported) as reporting_key_count,
+        count(*) filter (where is_in_totals and is_carried) as carried_key_count,
+        count(*) filter (where is_in_totals and known_disbursed_amount is null) as unreported_key_count
+    from scoped
+    group by scope, year, quarter, scope_program
 ),
 
 periods as (
     select
         *,
         year * 4 + quarter - 1 as period,
-        case when allocated_amount > 0
-            then cast(disbursed_amount as double) / cast(allocated_amount as double)
+        allocated_amount - unreported_allocated_amount as reported_allocated_amount,
+        case when allocated_amount - unreported_allocated_amount > 0
+            then cast(disbursed_amount as double) / cast(allocated_amount - unreported_allocated_amount as double)
         end as absorption_rate
-    from (select * from by_province union all select * from by_program)
+    from summed
 ),
 
 with_previous_quarter as (
@@ -64,7 +63,8 @@ compared as (
         p.*,
         p.disbursed_in_quarter - q.disbursed_in_quarter as disbursed_qoq_change_amount,
         case when q.disbursed_in_quarter > 0
-            then cast(p.disbursed_in_quarter - q.disbursed_in_quarter as double) / cast(q.disbursed_in_quarter as double)
+            then cast(p.disbursed_in_quarter - q.disbursed_in_quarter as double)
+                / cast(q.disbursed_in_quarter as double)
         end as disbursed_qoq_change_ratio,
         case when p.quarter > 1 then p.absorption_rate - p.previous_quarter_rate end as absorption_rate_qoq_change,
         p.disbursed_amount - y.disbursed_amount as disbursed_yoy_change_amount,
@@ -86,11 +86,14 @@ final as (
         quarter,
         program,
         allocated_amount,
+        reported_allocated_amount,
+        unreported_allocated_amount,
         disbursed_amount,
         disbursed_in_quarter,
         absorption_rate,
-        allocated_amount - disbursed_amount as absorption_gap,
+        reported_allocated_amount - disbursed_amount as absorption_gap,
         reporting_key_count,
+        carried_key_count,
         unreported_key_count,
         disbursed_qoq_change_amount,
         disbursed_qoq_change_ratio,

@@ -1,7 +1,9 @@
 -- The applications funnel per year of referral, programme and bank: how many applications
 -- (and how much money) reached each stage, the conversion from each stage to the next, and the
 -- median days from referral to disbursement. An application counts at a stage it passed, even if
--- it was rejected or withdrawn later (an approved amount shows it passed approval).
+-- it was rejected or withdrawn later (an approved amount shows it passed approval). The approval
+-- rate is over decided applications (approved, or rejected without approval): pending ones and
+-- those withdrawn before a decision are left out of its denominator.
 with applications as (
     select * from stg_applications
 ),
@@ -22,6 +24,7 @@ counted as (
         cast(sum(rejected_count) as bigint) as rejected_count,
         cast(sum(withdrawn_count) as bigint) as withdrawn_count,
         cast(sum(pending_count) as bigint) as pending_count,
+        cast(sum(decided_count) as bigint) as decided_count,
         sum(requested_amount) as referred_amount,
         -- Unknown when any part is (an approved or paid application with no amount).
         case when count(approved_amount) = count(*) then sum(approved_amount) end as approved_amount,
@@ -55,12 +58,14 @@ final as (
         c.rejected_count,
         c.withdrawn_count,
         c.pending_count,
+        c.decided_count,
         c.referred_amount,
         c.approved_amount,
         c.disbursed_amount,
         t.median_days_to_disbursement,
         coalesce(t.timed_disbursed_count, 0) as timed_disbursed_count,
-        cast(c.approved_count as double) / nullif(c.referred_count, 0) as approval_rate,
+        -- Over decided applications: one still waiting for the bank is neither approved nor refused.
+        cast(c.approved_count as double) / nullif(c.decided_count, 0) as approval_rate,
         cast(c.contracted_count as double) / nullif(c.approved_count, 0) as contract_rate,
         cast(c.disbursed_count as double) / nullif(c.contracted_count, 0) as disbursement_rate,
         cast(c.disbursed_count as double) / nullif(c.referred_count, 0) as conversion_rate,

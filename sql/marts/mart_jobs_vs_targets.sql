@@ -2,6 +2,8 @@
 -- allocations promised (jobs_target of the year's notifications), what the reports say the
 -- facilities committed (each key's latest report of the year, reports counted in totals), what
 -- the disbursed applications committed (by payout year), and the projects' new jobs on the axis.
+-- A sum with unknown parts is NULL; its known lower bound (*_lower_bound) and the number of known
+-- and unknown parts stand beside it. Cancelled projects are left out of the projects' targets.
 -- Projects carry no year: project_new_jobs is the axis's whole figure on every year's row, so do
 -- not sum it over years.
 with axes as (
@@ -32,6 +34,8 @@ allocation_targets as (
     -- Unknown when any notification gives no jobs target; how many do not, beside it.
     select a.year, p.axis,
         case when count(a.jobs_target) = count(*) then cast(sum(a.jobs_target) as bigint) end as allocation_jobs_target,
+        cast(coalesce(sum(a.jobs_target), 0) as bigint) as allocation_jobs_target_lower_bound,
+        count(a.jobs_target) as allocation_target_known_part_count,
         count(*) - count(a.jobs_target) as allocation_target_unknown_count
     from allocations a
     join programs p on p.program = a.program
@@ -41,7 +45,10 @@ allocation_targets as (
 facility_jobs as (
     -- Unknown when any key's latest report gives no jobs; how many do not, beside it.
     select y.year, p.axis,
-        case when count(y.jobs_committed) = count(*) then cast(sum(y.jobs_committed) as bigint) end as facility_jobs_committed,
+        case when count(y.jobs_committed) = count(*) then cast(sum(y.jobs_committed) as bigint) end
+            as facility_jobs_committed,
+        cast(coalesce(sum(y.jobs_committed), 0) as bigint) as facility_jobs_lower_bound,
+        count(y.jobs_committed) as facility_jobs_known_part_count,
         count(*) - count(y.jobs_committed) as facility_jobs_unknown_count
     from year_end y
     join programs p on p.program = y.program
@@ -57,8 +64,10 @@ application_jobs as (
 ),
 
 project_targets as (
+    -- Cancelled projects are no target.
     select axis, count(*) as project_count, cast(sum(new_jobs) as bigint) as project_new_jobs
     from projects
+    where status <> 'cancelled'
     group by axis
 ),
 
@@ -86,7 +95,12 @@ final as (
         cast(f.facility_jobs_committed as double) / nullif(t.allocation_jobs_target, 0) as allocation_target_rate,
         cast(f.facility_jobs_committed as double) / nullif(p.project_new_jobs, 0) as project_target_rate,
         coalesce(t.allocation_target_unknown_count, 0) as allocation_target_unknown_count,
-        coalesce(f.facility_jobs_unknown_count, 0) as facility_jobs_unknown_count
+        coalesce(f.facility_jobs_unknown_count, 0) as facility_jobs_unknown_count,
+        -- The known lower bounds: the sums of the parts that give a figure, with how many do.
+        coalesce(t.allocation_jobs_target_lower_bound, 0) as allocation_jobs_target_lower_bound,
+        coalesce(t.allocation_target_known_part_count, 0) as allocation_target_known_part_count,
+        coalesce(f.facility_jobs_lower_bound, 0) as facility_jobs_lower_bound,
+        coalesce(f.facility_jobs_known_part_count, 0) as facility_jobs_known_part_count
     from years y
     cross join axis_codes x
     left join allocation_targets t on t.year = y.year and t.axis = x.axis

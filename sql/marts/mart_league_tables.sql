@@ -1,48 +1,56 @@
 -- League tables: banks, agencies and counties ranked by absorption gap and rate, per quarter.
 -- Allocations count in full for every code they name. Disbursement: for banks and counties, the
--- reports counted in totals; for agencies, the agencies' own reports (banks report no agency).
--- gap_rank 1 = the largest gap; rate_rank 1 = the highest rate. Ties share a rank; a NULL value
--- gets no rank. Rows with no code (e.g. allocations to no particular bank) are left out here.
+-- keys counted in totals; for agencies, the agencies' own reports (banks report no agency); each
+-- key's latest report of the year carried to the quarter (as in mart_absorption_trend), and the
+-- rate and gap over the keys with a known figure. gap_rank 1 = the largest gap; rate_rank 1 = the
+-- highest rate; ties share a rank. A code with no known figure at all (a bank that sends nothing)
+-- is ranked after every code that reported, with is_reported = false. Rows with no code (e.g.
+-- allocations to no particular bank) are left out here.
 with key_quarters as (
     select * from int_absorption_quarters
 ),
 
-by_code as (
-    select year, quarter, 'bank' as dimension, bank as code,
-        sum(allocated_amount) as allocated_amount,
-        sum(disbursed_amount) filter (where is_in_totals) as disbursed_amount
+coded as (
+    select year, quarter, 'bank' as dimension, bank as code, is_in_totals as is_counted, allocated_amount,
+        known_disbursed_amount
     from key_quarters
     where bank is not null
-    group by all
     union all
-    select year, quarter, 'agency', agency,
-        sum(allocated_amount),
-        sum(disbursed_amount) filter (where is_reported)
+    select year, quarter, 'agency', agency, report_source = 'agency', allocated_amount, known_disbursed_amount
     from key_quarters
     where agency is not null
-    group by all
     union all
-    select year, quarter, 'county', county,
-        sum(allocated_amount),
-        sum(disbursed_amount) filter (where is_in_totals)
+    select year, quarter, 'county', county, is_in_totals, allocated_amount, known_disbursed_amount
     from key_quarters
     where county is not null
+),
+
+by_code as (
+    select
+        year, quarter, dimension, code,
+        sum(allocated_amount) as allocated_amount,
+        coalesce(sum(allocated_amount) filter (where is_counted and known_disbursed_amount is null), 0)
+            as unreported_allocated_amount,
+        sum(known_disbursed_amount) filter (where is_counted) as disbursed_amount
+    from coded
     group by all
 ),
 
 measured as (
     select
         *,
-        allocated_amount - disbursed_amount as absorption_gap,
-        case when allocated_amount > 0
-            then cast(disbursed_amount as double) / cast(allocated_amount as double)
+        disbursed_amount is not null as is_reported,
+        allocated_amount - unreported_allocated_amount - disbursed_amount as absorption_gap,
+        case when allocated_amount - unreported_allocated_amount > 0
+            then cast(disbursed_amount as double) / cast(allocated_amount - unreported_allocated_amount as double)
         end as absorption_rate,
         -- The rate exactly, for ranking: floor(disbursed ÷ allocated × 10^15) in integer
         -- arithmetic on millionths of a million rials (the amounts' scale), so equal ratios such
-        -- as 0.3 / 0.9 and 1.1 / 3.3 tie, which their DOUBLE quotients do not.
-        case when allocated_amount > 0
-            then cast(disbursed_amount * 1000000 as hugeint) * cast(1000000000000000 as hugeint)
-                // cast(allocated_amount * 1000000 as hugeint)
+        -- as 0.3 / 0.9 and 1.1 / 3.3 tie, which their DOUBLE quotients do not. Widened to
+        -- DECIMAL(38, 6) first: national sums overflow DECIMAL(18, 6) when multiplied.
+        case when allocated_amount - unreported_allocated_amount > 0
+            then cast(cast(disbursed_amount as decimal(38, 6)) * 1000000 as hugeint) * cast(1000000000000000 as hugeint)
+                // cast(cast(allocated_amount - unreported_allocated_amount as decimal(38, 6)) * 1000000 as hugeint)
         end as rate_rank_key
     from by_code
 ),
@@ -50,12 +58,9 @@ measured as (
 ranked as (
     select
         *,
-        case when absorption_gap is not null then
-            rank() over (partition by year, quarter, dimension, absorption_gap is null order by absorption_gap desc)
-        end as gap_rank,
-        case when rate_rank_key is not null then
-            rank() over (partition by year, quarter, dimension, rate_rank_key is null order by rate_rank_key desc)
-        end as rate_rank,
+        -- Codes with no known gap (or rate) sort last and share the last rank.
+        rank() over (partition by year, quarter, dimension order by absorption_gap desc nulls last) as gap_rank,
+        rank() over (partition by year, quarter, dimension order by rate_rank_key desc nulls last) as rate_rank,
         count(absorption_gap) over (partition by year, quarter, dimension) as ranked_count
     from measured
 ),
@@ -66,7 +71,9 @@ final as (
         quarter,
         dimension,
         code,
+        is_reported,
         allocated_amount,
+        unreported_allocated_amount,
         disbursed_amount,
         absorption_gap,
         absorption_rate,

@@ -23,9 +23,17 @@ final as (
         p.new_jobs,
         p.sustained_jobs,
         p.new_jobs + p.sustained_jobs as total_jobs,
-        case when p.new_jobs > 0
-            then cast(p.investment_amount / p.new_jobs as decimal(18, 6))
+        -- investment ÷ jobs, exact: rials as integers, rounded half up to the rial.
+        case when p.new_jobs > 0 then cast(cast(
+            (2 * cast(cast(p.investment_amount as decimal(38, 6)) * 1000000 as hugeint) + p.new_jobs)
+                // (2 * p.new_jobs)
+            as decimal(38, 0)) * 0.000001 as decimal(38, 6))
         end as investment_per_new_job_amount,
+        case when p.new_jobs + p.sustained_jobs > 0 then cast(cast(
+            (2 * cast(cast(p.investment_amount as decimal(38, 6)) * 1000000 as hugeint) + p.new_jobs + p.sustained_jobs)
+                // (2 * (p.new_jobs + p.sustained_jobs))
+            as decimal(38, 0)) * 0.000001 as decimal(38, 6))
+        end as investment_per_job_amount,
         p.decision_date,
         p.decision_date_jalali,
         p.load_id,

@@ -5,8 +5,12 @@
 --   way (referred in the year up to the quarter), so the two origins compare quarter by quarter;
 --   summed per programme and bank, as banks report (agency and county NULL: millions of
 --   applications would otherwise make a row per applicant).
--- unabsorbed_share divides by the province's gap at that quarter (allocated − disbursed, from
--- the reports counted in totals); reason_share by the origin's own total at that quarter.
+-- is_in_totals is the counting rule of mart_absorption applied to the reasons file (README,
+-- metric dictionary 5): an agency's reason at bank B is part of B's own when B reported reasons
+-- for that programme in that year; one naming no bank counts only when no bank reported reasons
+-- for the programme that year. Application rows are always in totals (one row per application).
+-- unabsorbed_share divides by the province's gap at that quarter (mart_absorption_trend's, the
+-- keys counted in totals); reason_share by the origin's own total (rows in totals) at the quarter.
 with reported as (
     select * from stg_reasons
 ),
@@ -23,8 +27,8 @@ reason_codes as (
     select * from stg_reason_codes
 ),
 
-key_quarters as (
-    select * from int_absorption_quarters
+province as (
+    select * from mart_absorption_trend where scope = 'province'
 ),
 
 dropped_by_quarter as (
@@ -74,28 +78,37 @@ dropped_cumulative as (
     window key_year as (partition by g.year, g.program, g.bank, g.reason_code order by g.quarter)
 ),
 
+reported_counted as (
+    select
+        *,
+        case
+            when agency is null then true
+            when bank is not null then not bool_or(agency is null) over (partition by year, program, bank)
+            else not bool_or(agency is null and bank is not null) over (partition by year, program)
+        end as is_in_totals
+    from reported
+),
+
 both_origins as (
     select
         year, quarter, program, bank, agency, county, reason_code,
         'reported' as origin,
+        is_in_totals,
         cast(unabsorbed_amount as decimal(38, 6)) as unabsorbed_amount,
         unabsorbed_count
-    from reported
+    from reported_counted
     union all
     select
         year, quarter, program, bank, agency, county, reason_code, origin,
+        true as is_in_totals,
         unabsorbed_amount,
         unabsorbed_count
     from dropped_cumulative
 ),
 
 province_gap as (
-    select
-        year,
-        quarter,
-        sum(allocated_amount) - sum(disbursed_amount) filter (where is_in_totals) as unabsorbed_amount
-    from key_quarters
-    group by year, quarter
+    select year, quarter, absorption_gap as unabsorbed_amount
+    from province
 ),
 
 shared as (
@@ -105,9 +118,10 @@ shared as (
         case when p.unabsorbed_amount > 0
             then cast(b.unabsorbed_amount as double) / cast(p.unabsorbed_amount as double)
         end as unabsorbed_share,
-        cast(b.unabsorbed_amount as double)
-            / nullif(cast(sum(b.unabsorbed_amount) over (partition by b.year, b.quarter, b.origin) as double), 0)
-            as reason_share
+        case when b.is_in_totals then cast(b.unabsorbed_amount as double)
+            / nullif(cast(sum(b.unabsorbed_amount) filter (where b.is_in_totals)
+                over (partition by b.year, b.quarter, b.origin) as double), 0)
+        end as reason_share
     from both_origins b
     left join reason_codes r on r.reason_code = b.reason_code
     left join province_gap p on p.year = b.year and p.quarter = b.quarter
@@ -124,6 +138,7 @@ final as (
         bank,
         agency,
         county,
+        is_in_totals,
         -- CONTRACT §6 names these two plainly: amount and count.
         unabsorbed_amount as amount,
         unabsorbed_count as count,

@@ -61,8 +61,8 @@ describe('JSON records that spell their fields differently', () => {
       { notification_id: 'J-2', year: 1394, amount: '200.000000', line: 3 },
     ]);
     expect(await rows(db, `select message from quarantine order by source_line`)).toEqual([
-      { message: 'json-spellings/allocations.json line 4: the fields of this record give year twice with different values ("1394" and "1395")' },
-      { message: 'json-spellings/allocations.json line 5: the record has none of the allocations fields (it has: comment)' },
+      { message: 'json-spellings/allocations.json record 3 (line 4): the fields of this record give year twice with different values ("1394" and "1395")' },
+      { message: 'json-spellings/allocations.json record 4 (line 5): the record has none of the allocations fields (it has: comment)' },
     ]);
     expect(await rows(db, `select message from dq_warnings`)).toEqual([
       { message: 'json-spellings/allocations.json: field "comment" is not one of the allocations columns and was ignored' },

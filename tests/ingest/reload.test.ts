@@ -14,14 +14,16 @@ describe('loading again (CONTRACT §5)', () => {
     const before = await snapshot(db);
     const second = await load([Q1], db);
     expect(await snapshot(db)).toEqual(before);
-    expect(second.files.map((f) => [f.file, f.rowsLoaded, f.rowsUnchanged])).toEqual([
-      ['q1/absorption_melli.csv', 2, 2],
-      ['q1/allocations.csv', 2, 2],
+    // [file, new, replaced, unchanged]: the second load writes nothing.
+    expect(second.files.map((f) => [f.file, f.rowsNew, f.rowsReplaced, f.rowsUnchanged])).toEqual([
+      ['q1/absorption_melli.csv', 0, 0, 2],
+      ['q1/allocations.csv', 0, 0, 2],
     ]);
-    expect(await rows(db, `select load_id, rows_read, rows_loaded, rows_unchanged from load_runs order by load_id`)).toEqual([
-      { load_id: 1, rows_read: 4, rows_loaded: 4, rows_unchanged: 0 },
-      { load_id: 2, rows_read: 4, rows_loaded: 4, rows_unchanged: 4 },
+    expect(await rows(db, `select load_id, rows_read, rows_new, rows_replaced, rows_unchanged from load_runs order by load_id`)).toEqual([
+      { load_id: 1, rows_read: 4, rows_new: 4, rows_replaced: 0, rows_unchanged: 0 },
+      { load_id: 2, rows_read: 4, rows_new: 0, rows_replaced: 0, rows_unchanged: 4 },
     ]);
+    expect(await rows(db, `select count(*)::INTEGER as n from replaced_rows`)).toEqual([{ n: 0 }]);
   });
 
   it('replaces only the rows a corrected file changes, and a later bank adds to the quarter', async () => {
@@ -42,10 +44,10 @@ describe('loading again (CONTRACT §5)', () => {
     const db = tempWarehouse();
     await load(['tests/fixtures/reload/agency'], db);
     const again = await load([Q1, 'tests/fixtures/reload/agency'], db);
-    expect(again.files.map((f) => [f.file, f.rowsLoaded, f.rowsUnchanged])).toEqual([
-      ['q1/absorption_melli.csv', 2, 0],
-      ['q1/allocations.csv', 2, 0],
-      ['agency/absorption_relief_committee.csv', 1, 1],
+    expect(again.files.map((f) => [f.file, f.rowsNew, f.rowsReplaced, f.rowsUnchanged])).toEqual([
+      ['q1/absorption_melli.csv', 2, 0, 0],
+      ['q1/allocations.csv', 2, 0, 0],
+      ['agency/absorption_relief_committee.csv', 0, 0, 1],
     ]);
     expect(await rows(db, `select agency, bank from absorption order by agency nulls first, bank`)).toEqual([
       { agency: null, bank: 'melli' }, { agency: null, bank: 'melli' }, { agency: 'relief_committee', bank: null },

@@ -47,14 +47,18 @@ group('rollups after the year\'s latest report (review item 1)', () => {
       ],
       absorption: [report(1, 'melli', '10'), report(2, 'melli', '30'), report(2, 'sepah', '1')],
     });
-    expect(await query(`select quarter, allocated_amount, disbursed_amount, absorption_gap, reporting_key_count, unreported_key_count
-      from mart_absorption_trend where scope = 'province' order by quarter`,
-    ['quarter', 'allocated_amount', 'disbursed_amount', 'absorption_gap', 'reporting_key_count', 'unreported_key_count'])).toEqual([
-      [1, '103.3', '10', '93.3', 1, 1],
-      [2, '104.2', '31', '73.2', 2, 1],
+    expect(await query(`select quarter, allocated_amount, disbursed_amount, absorption_gap, reporting_key_count, carried_key_count,
+        unreported_key_count from mart_absorption_trend where scope = 'province' order by quarter`,
+    ['quarter', 'allocated_amount', 'disbursed_amount', 'absorption_gap', 'reporting_key_count', 'carried_key_count', 'unreported_key_count'])).toEqual([
+      // Issue 11: the gap is over the keys with a known figure: sepah's 3.3 (no report yet) is
+      // out, 100 − 10 = 90 (was 103.3 − 10 = 93.3, the unreported quota counted as a gap).
+      [1, '103.3', '10', '90', 1, 0, 1],
+      // 103.3 − 31; mellat's 0.9 has no report (was 104.2 − 31 = 73.2).
+      [2, '104.2', '31', '72.3', 2, 0, 1],
       // 100 + 3.3 + 0.9 + 20, though nobody reported Q3 (was 23.3: only the key notified in Q3).
-      [3, '124.2', n, n, 0, 3],
-      [4, '124.3', n, n, 0, 3],
+      // melli's 30 and sepah's 1 carry forward (issue 11: they were unknown), over 124.2 − 0.9.
+      [3, '124.2', '31', '92.3', 0, 2, 1],
+      [4, '124.3', '31', '92.3', 0, 2, 1],
     ]);
     // Each key stays in the grid, unreported (NULL stages), through Q4.
     expect(await query(`select quarter, bank, is_reported, allocated_amount, disbursed_amount from mart_absorption
@@ -177,12 +181,13 @@ group('mart_notification_timing shares (review item 6)', () => {
       allocations: [notice(1, 'melli', '1'), notice(2, 'melli', '1'), notice(3, 'melli', '1'), notice(4, 'melli', '5')],
       absorption: [report(3, 'melli', '1')],
     });
-    // 1 shared over three equal notifications: 0.333333 each was 0.999999 in all; the last
-    // reported one now takes the remainder. The Q4 notification came after the report.
+    // 1 disbursed by Q3 over three notifications of 1: filled first notified, first absorbed
+    // (issue 11), the Q1 notification takes all of it and the later two nothing (pro rata gave
+    // 0.333333, 0.333333 and 0.333334). The Q4 notification came after the report.
     expect(await query(`select notification_quarter, allocated_amount, reported_allocated_amount, disbursed_amount
       from mart_notification_timing where scope = 'program' order by notification_quarter`,
     ['notification_quarter', 'allocated_amount', 'reported_allocated_amount', 'disbursed_amount'])).toEqual([
-      [1, '1', '1', '0.333333'], [2, '1', '1', '0.333333'], [3, '1', '1', '0.333334'], [4, '5', '0', n],
+      [1, '1', '1', '1'], [2, '1', '1', '0'], [3, '1', '1', '0'], [4, '5', '0', n],
     ]);
     expect(await query(`select sum(disbursed_amount) as total, typeof(sum(disbursed_amount)) as type from mart_notification_timing where scope = 'province'`,
       ['total', 'type'])).toEqual([['1', 'DECIMAL(38,6)']]);
