@@ -51,15 +51,21 @@ export interface DashboardData {
   /** mart_reasons, origin 'reported': [y, q, reason, program, bank, agency, county, amount, count]. */
   reasons: (number | string | null)[][];
   /** mart_notification_timing by programme: [y, notification_quarter, program, allocated,
-   *  reported_allocated, disbursed]. */
+   *  reported_allocated, absorbed_in_year, next_year_reported_allocated, absorbed_by_next_year]. */
   timing: (number | string | null)[][];
-  /** mart_ndf_lines: [line_id, y, q, bank, program, resources, disbursed, idle]. */
+  /** mart_carry_over: [y, program, bank, allocated, reported_allocated, absorbed_in_year, unabsorbed,
+   *  next_year_followed, absorbed_next_year, still_unabsorbed, unabsorbed_notification_count]. */
+  carry: (number | string | null)[][];
+  /** mart_reporting_coverage: [y, q, reporter_type (0 bank, 1 agency), reporter, file_count, key_count,
+   *  reported_key_count, missing_key_count, late_key_count, allocated, covered_allocated]. */
+  coverage: (number | string | null)[][];
+  /** mart_ndf_quarterly: [y, q, bank, program, line_count, resources, drawn, idle, is_reported]. */
   ndf: (number | string | null)[][];
   /** mart_jobs_by_axis: [axis, project_count, new_jobs, sustained_jobs, facility_jobs_committed,
    *  facility_jobs_unknown_count, investment_amount]. */
   axes: (number | string | null)[][];
   /** mart_projects: [project_id, title, axis, lead_agency, counties, status, new_jobs, sustained_jobs,
-   *  investment_amount, decision_date_jalali]. */
+   *  investment_amount, decision_date_jalali, is_active (1/0)]. */
   projects: (number | string | null)[][];
   quality: {
     loads: {
@@ -180,7 +186,9 @@ export async function readDashboardData(
   const absorption = await readAbsorption(c, code);
   const reasons = await readReasons(c, code);
   const timing = await readNotificationTiming(c, code);
-  const ndf = await readNdfIdle(c, code);
+  const carry = await readCarryOver(c, code);
+  const coverage = await readCoverage(c, code);
+  const ndf = await readNdfQuarterly(c, code);
   const { axes, projects } = await readJobs(c, code);
   const quality = await readQuality(c);
   const hasReplacedRows = await tableExists(c, 'replaced_rows');
@@ -202,6 +210,8 @@ export async function readDashboardData(
     absorption,
     reasons,
     timing,
+    carry,
+    coverage,
     ndf,
     axes,
     projects,
@@ -216,11 +226,10 @@ type Coder = (dim: string, value: unknown) => number;
 /**
  * Overview, absorption and gap-stage views: mart_absorption at its own grain (one row per reporting
  * key), with the key's mart_gap_stages parts beside it (the same grain; one row set keeps the file
- * small). Reporting coverage and carry-over are counted from these rows too.
+ * small). The page carries each key's latest report forward within the year, as
+ * mart_absorption_trend does (README, metric dictionary 12), so its sums at any filter follow that rule.
  */
 async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<DashboardData['absorption']> {
-  // issue 11: mart_reporting_coverage and mart_carry_over, once built, replace the page's counts
-  // from these rows (model.ts coverage() and carryOver()); mart_gap_by_unit the per-programme parts.
   const rows = await queryRows<Row>(
     c,
     `
@@ -261,15 +270,13 @@ async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<Dashboa
   ]);
 }
 
-/** Reasons view: the reasons files as reported (origin 'reported'), summed to the view's grain. */
+/** Reasons view: the reasons files as reported (origin 'reported'), rows counted in totals, summed to the view's grain. */
 async function readReasons(c: DuckDBConnection, code: Coder): Promise<DashboardData['reasons']> {
-  // issue 11: mart_reasons gains is_in_totals; once it exists, add `and is_in_totals` here.
-  const inTotals = (await columnExists(c, 'mart_reasons', 'is_in_totals')) ? 'and is_in_totals' : '';
   const rows = await queryRows<Row>(
     c,
     `
     select year, quarter, reason_code, program, bank, agency, county, sum(amount)::varchar as amount, sum(count) as n
-    from mart_reasons where origin = 'reported' ${inTotals}
+    from mart_reasons where origin = 'reported' and is_in_totals
     group by all order by all`,
   );
   return rows.map((r) => [
@@ -285,15 +292,14 @@ async function readReasons(c: DuckDBConnection, code: Coder): Promise<DashboardD
   ]);
 }
 
-/** Late quotas view: absorption by notification quarter, per programme. */
+/** Late quotas view: absorption by notification quarter, first notified first absorbed, per programme. */
 async function readNotificationTiming(c: DuckDBConnection, code: Coder): Promise<DashboardData['timing']> {
-  // issue 11: absorbed_in_year_amount / absorbed_by_next_year_amount will say whether a late quota
-  // is absorbed later; until then the view shows the rate at the year's latest report.
   const rows = await queryRows<Row>(
     c,
     `
     select year, notification_quarter, program, allocated_amount::varchar as a,
-           reported_allocated_amount::varchar as r, disbursed_amount::varchar as d
+           reported_allocated_amount::varchar as r, absorbed_in_year_amount::varchar as i,
+           next_year_reported_allocated_amount::varchar as nr, absorbed_by_next_year_amount::varchar as n
     from mart_notification_timing where scope = 'program' order by all`,
   );
   return rows.map((r) => [
@@ -302,29 +308,84 @@ async function readNotificationTiming(c: DuckDBConnection, code: Coder): Promise
     code('program', r.program),
     compactDecimal(r.a),
     compactDecimal(r.r),
-    compactDecimal(r.d),
+    compactDecimal(r.i),
+    compactDecimal(r.nr),
+    compactDecimal(r.n),
   ]);
 }
 
-/** Idle NDF view: one row per NDF line. */
-async function readNdfIdle(c: DuckDBConnection, code: Coder): Promise<DashboardData['ndf']> {
-  // issue 11: mart_ndf_quarterly will give idle money per quarter; mart_ndf_lines is as of the latest report.
+/** Carry-over view: each year's unabsorbed allocation per programme and bank, and what the next year absorbed. */
+async function readCarryOver(c: DuckDBConnection, code: Coder): Promise<DashboardData['carry']> {
   const rows = await queryRows<Row>(
     c,
     `
-    select line_id, year, quarter, bank, program, resources_amount::varchar as r,
-           disbursed_amount::varchar as d, idle_amount::varchar as i
-    from mart_ndf_lines order by line_id`,
+    select year, program, bank, allocated_amount::varchar as a, reported_allocated_amount::varchar as r,
+           absorbed_in_year_amount::varchar as i, unabsorbed_amount::varchar as u,
+           next_year_followed_amount::varchar as f, absorbed_next_year_amount::varchar as n,
+           still_unabsorbed_amount::varchar as s, unabsorbed_notification_count as k
+    from mart_carry_over order by year, program, bank`,
   );
   return rows.map((r) => [
-    String(r.line_id),
+    Number(r.year),
+    code('program', r.program),
+    code('bank', r.bank),
+    compactDecimal(r.a),
+    compactDecimal(r.r),
+    compactDecimal(r.i),
+    compactDecimal(r.u),
+    compactDecimal(r.f),
+    compactDecimal(r.n),
+    compactDecimal(r.s),
+    Number(r.k ?? 0),
+  ]);
+}
+
+/** Reporting coverage view: per bank (its own reports) and agency, per quarter. */
+async function readCoverage(c: DuckDBConnection, code: Coder): Promise<DashboardData['coverage']> {
+  const rows = await queryRows<Row>(
+    c,
+    `
+    select year, quarter, reporter_type, reporter, file_count, key_count, reported_key_count, missing_key_count,
+           late_key_count, allocated_amount::varchar as a, covered_allocated_amount::varchar as c
+    from mart_reporting_coverage order by all`,
+  );
+  return rows.map((r) => {
+    const agency = r.reporter_type === 'agency';
+    return [
+      Number(r.year),
+      Number(r.quarter),
+      agency ? 1 : 0,
+      code(agency ? 'agency' : 'bank', r.reporter),
+      Number(r.file_count),
+      Number(r.key_count),
+      Number(r.reported_key_count),
+      Number(r.missing_key_count),
+      Number(r.late_key_count),
+      compactDecimal(r.a),
+      compactDecimal(r.c),
+    ];
+  });
+}
+
+/** Idle NDF view: each bank's pool of lines per programme, quarter by quarter. */
+async function readNdfQuarterly(c: DuckDBConnection, code: Coder): Promise<DashboardData['ndf']> {
+  const rows = await queryRows<Row>(
+    c,
+    `
+    select year, quarter, bank, program, line_count, resources_amount::varchar as r,
+           drawn_amount::varchar as d, idle_amount::varchar as i, is_reported
+    from mart_ndf_quarterly order by year, quarter, bank, program`,
+  );
+  return rows.map((r) => [
     Number(r.year),
     Number(r.quarter),
     code('bank', r.bank),
     code('program', r.program),
+    Number(r.line_count),
     compactDecimal(r.r),
     compactDecimal(r.d),
     compactDecimal(r.i),
+    r.is_reported ? 1 : 0,
   ]);
 }
 
@@ -341,7 +402,7 @@ async function readJobs(c: DuckDBConnection, code: Coder): Promise<Pick<Dashboar
     c,
     `
     select project_id, title, axis, lead_agency, counties, status, new_jobs, sustained_jobs,
-           investment_amount::varchar as inv, decision_date_jalali
+           investment_amount::varchar as inv, decision_date_jalali, is_active
     from mart_projects order by project_id`,
   );
   return {
@@ -365,6 +426,7 @@ async function readJobs(c: DuckDBConnection, code: Coder): Promise<Pick<Dashboar
       Number(r.sustained_jobs),
       compactDecimal(r.inv),
       r.decision_date_jalali === null ? null : String(r.decision_date_jalali),
+      r.is_active === false ? 0 : 1,
     ]),
   };
 }
@@ -482,10 +544,13 @@ const VIEW_SOURCES: Record<ViewId, { datasets: string[]; metrics: string[] }> = 
   overview: {
     datasets: ['allocations', 'absorption', 'projects'],
     metrics: [
-      'mart_absorption.allocated_amount',
-      'mart_absorption.disbursed_amount',
-      'mart_absorption.absorption_rate',
-      'mart_absorption.absorption_gap',
+      'mart_absorption_trend.allocated_amount',
+      'mart_absorption_trend.disbursed_amount',
+      'mart_absorption_trend.absorption_rate',
+      'mart_absorption_trend.absorption_gap',
+      'mart_absorption_trend.carried_key_count',
+      'mart_absorption_trend.unreported_allocated_amount',
+      'mart_absorption.is_in_totals',
       'mart_absorption.jobs_committed',
       'mart_jobs_by_axis.new_jobs',
       'mart_jobs_by_axis.sustained_jobs',
@@ -496,8 +561,10 @@ const VIEW_SOURCES: Record<ViewId, { datasets: string[]; metrics: string[] }> = 
     metrics: [
       'mart_absorption.allocated_amount',
       'mart_absorption.disbursed_amount',
-      'mart_absorption.absorption_rate',
-      'mart_absorption.absorption_gap',
+      'mart_absorption.is_in_totals',
+      'mart_absorption_trend.carried_key_count',
+      'mart_absorption_trend.absorption_rate',
+      'mart_absorption_trend.absorption_gap',
     ],
   },
   gaps: {
@@ -508,26 +575,42 @@ const VIEW_SOURCES: Record<ViewId, { datasets: string[]; metrics: string[] }> = 
       'mart_gap_stages.not_contracted_amount',
       'mart_gap_stages.not_disbursed_amount',
       'mart_gap_stages.residual_amount',
+      'mart_absorption.is_in_totals',
       'mart_reasons.amount',
       'mart_reasons.reason_actor',
+      'mart_reasons.is_in_totals',
     ],
   },
   timing: {
     datasets: ['allocations', 'absorption'],
     metrics: [
       'mart_notification_timing.allocated_amount',
-      'mart_notification_timing.disbursed_amount',
+      'mart_notification_timing.reported_allocated_amount',
+      'mart_notification_timing.absorbed_in_year_amount',
       'mart_notification_timing.absorption_rate',
-      'mart_absorption.absorption_gap',
+      'mart_notification_timing.next_year_reported_allocated_amount',
+      'mart_notification_timing.absorbed_by_next_year_amount',
+      'mart_notification_timing.absorbed_by_next_year_rate',
+      'mart_carry_over.unabsorbed_amount',
+      'mart_carry_over.next_year_followed_amount',
+      'mart_carry_over.absorbed_next_year_amount',
+      'mart_carry_over.still_unabsorbed_amount',
+      'mart_carry_over.carried_absorption_rate',
     ],
   },
   ndf: {
     datasets: ['ndf_lines', 'absorption', 'allocations'],
     metrics: [
-      'mart_ndf_lines.resources_amount',
-      'mart_ndf_lines.disbursed_amount',
-      'mart_ndf_lines.idle_amount',
-      'mart_absorption.is_reported',
+      'mart_ndf_quarterly.resources_amount',
+      'mart_ndf_quarterly.drawn_amount',
+      'mart_ndf_quarterly.idle_amount',
+      'mart_ndf_quarterly.is_reported',
+      'mart_reporting_coverage.file_count',
+      'mart_reporting_coverage.reported_key_count',
+      'mart_reporting_coverage.missing_key_count',
+      'mart_reporting_coverage.late_key_count',
+      'mart_reporting_coverage.covered_allocated_amount',
+      'mart_reporting_coverage.coverage_rate',
     ],
   },
   jobs: {
@@ -535,8 +618,10 @@ const VIEW_SOURCES: Record<ViewId, { datasets: string[]; metrics: string[] }> = 
     metrics: [
       'mart_jobs_by_axis.new_jobs',
       'mart_jobs_by_axis.sustained_jobs',
+      'mart_jobs_by_axis.cancelled_project_count',
       'mart_jobs_by_axis.facility_jobs_committed',
       'mart_projects.status',
+      'mart_projects.is_active',
     ],
   },
   quality: { datasets: [], metrics: [] },

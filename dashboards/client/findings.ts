@@ -1,7 +1,7 @@
 /** The written findings: four to six sentences, each number a link to the chart it comes from. */
-import { microToDecimal } from '../format.ts';
+import { formatNumber, microToDecimal, quarterName } from '../format.ts';
 import { bn, el, filters, int, lang, model, nameOf, pct, period, t } from './page.ts';
-import { gapOf, rateOf } from './model.ts';
+import { gapOf, rateOf, ratio } from './model.ts';
 import { MEETING_TARGETS } from './strings.ts';
 
 /** The findings for the current selection. */
@@ -32,7 +32,7 @@ export function findings(): HTMLElement {
             link(
               'chart-program',
               `${bn(gapOf(g.sum))} میلیارد ریال`,
-              'mart_absorption.absorption_gap',
+              'mart_absorption_trend.absorption_gap',
               microToDecimal(gapOf(g.sum)!),
             ),
             ' جذب‌نشده دارد (نرخ جذب ',
@@ -46,7 +46,7 @@ export function findings(): HTMLElement {
             link(
               'chart-program',
               `${bn(gapOf(g.sum))} billion rials`,
-              'mart_absorption.absorption_gap',
+              'mart_absorption_trend.absorption_gap',
               microToDecimal(gapOf(g.sum)!),
             ),
             ' unabsorbed (rate ',
@@ -84,41 +84,120 @@ export function findings(): HTMLElement {
           ],
     );
   }
+  // Late quotas, measured: each notification quarter's absorbed_in_year rate (first notified, first absorbed).
   const timing = model.timing(filters);
-  const late = timing[3];
   const early = timing
     .slice(0, 3)
-    .reduce((s, x) => ({ reported: s.reported + x.reported, disbursed: s.disbursed + x.disbursed }), {
+    .reduce((s, x) => ({ reported: s.reported + x.reported, absorbed: s.absorbed + x.absorbedInYear }), {
       reported: 0n,
-      disbursed: 0n,
+      absorbed: 0n,
     });
+  const late = timing[3];
   if (late && late.reported > 0n && early.reported > 0n) {
-    const lateRate = Number(late.disbursed) / Number(late.reported);
-    const earlyRate = Number(early.disbursed) / Number(early.reported);
-    items.push(
-      fa
-        ? [
-            `از سهمیه‌هایی که در زمستان ابلاغ شد (`,
-            link('chart-timing', `${bn(late.allocated)} میلیارد ریال`),
-            `) `,
-            link('chart-timing', pct(lateRate)),
-            ` جذب شد، در برابر `,
-            link('chart-timing', pct(earlyRate)),
-            ` برای ابلاغ‌های سه فصل نخست؛ `,
-            lateRate < earlyRate ? 'سهمیهٔ دیرهنگام کمتر جذب می‌شود.' : 'ابلاغ دیرهنگام جذب را کم نکرده است.',
-          ]
-        : [
-            'Of the quotas notified in winter (',
-            link('chart-timing', `${bn(late.allocated)} billion rials`),
-            ') ',
-            link('chart-timing', pct(lateRate)),
-            ' was absorbed, against ',
-            link('chart-timing', pct(earlyRate)),
-            ' for the first three quarters: ',
-            lateRate < earlyRate ? 'late quotas go less absorbed.' : 'late notification did not lower absorption.',
-          ],
-    );
+    const lateRate = ratio(late.absorbedInYear, late.reported)!;
+    const earlyRate = ratio(early.absorbed, early.reported)!;
+    const rates: (string | Node)[] = [];
+    timing.forEach((x, i) => {
+      if (i) rates.push(fa ? '، ' : ', ');
+      rates.push(
+        `${quarterName(filters.year, x.quarter, lang).split(' ')[0]} `,
+        link(
+          'chart-timing',
+          pct(ratio(x.absorbedInYear, x.reported)),
+          'mart_notification_timing.absorption_rate',
+          String(ratio(x.absorbedInYear, x.reported) ?? ''),
+        ),
+      );
+    });
+    const lower = lateRate < earlyRate;
+    const sentence: (string | Node)[] = fa
+      ? [
+          `از سهمیه‌های ابلاغ‌شده در زمستان (`,
+          link(
+            'chart-timing',
+            `${bn(late.reported)} میلیارد ریال`,
+            'mart_notification_timing.reported_allocated_amount',
+            microToDecimal(late.reported),
+          ),
+          ` دارای گزارش) تا پایان سال `,
+          link(
+            'chart-timing',
+            `${bn(late.absorbedInYear)} میلیارد ریال`,
+            'mart_notification_timing.absorbed_in_year_amount',
+            microToDecimal(late.absorbedInYear),
+          ),
+          ` جذب شد؛ نرخ جذب به تفکیک فصل ابلاغ: `,
+          ...rates,
+          lower ? '؛ سهمیهٔ دیرهنگام کمتر جذب می‌شود.' : '؛ ابلاغ دیرهنگام جذب را کم نکرده است.',
+        ]
+      : [
+          'Of the quotas notified in winter (',
+          link(
+            'chart-timing',
+            `${bn(late.reported)} billion rials`,
+            'mart_notification_timing.reported_allocated_amount',
+            microToDecimal(late.reported),
+          ),
+          ' reported), ',
+          link(
+            'chart-timing',
+            `${bn(late.absorbedInYear)} billion rials`,
+            'mart_notification_timing.absorbed_in_year_amount',
+            microToDecimal(late.absorbedInYear),
+          ),
+          ' was absorbed within the year; absorbed by notification quarter: ',
+          ...rates,
+          lower ? ': late quotas go less absorbed.' : ': late notification did not lower absorption.',
+        ];
+    // Previous years' unabsorbed, and how much the next year absorbed (mart_carry_over).
+    const previous = model.carryOver(filters).find((c) => c.year === filters.year - 1 && c.followed > 0n);
+    if (previous) {
+      const year = formatNumber(previous.year, lang).replace(/[٬,]/g, '');
+      sentence.push(
+        ...(fa
+          ? [
+              ` از `,
+              link(
+                'chart-carry',
+                `${bn(previous.unabsorbed)} میلیارد ریال`,
+                'mart_carry_over.unabsorbed_amount',
+                microToDecimal(previous.unabsorbed),
+              ),
+              ` جذب‌نشدهٔ پایان ${year}، سال بعد `,
+              link(
+                'chart-carry',
+                `${bn(previous.absorbedNextYear)} میلیارد ریال`,
+                'mart_carry_over.absorbed_next_year_amount',
+                microToDecimal(previous.absorbedNextYear),
+              ),
+              ` (`,
+              link('chart-carry', pct(ratio(previous.absorbedNextYear, previous.followed))),
+              ` از ماندهٔ پیگیری‌شده) جذب کرد.`,
+            ]
+          : [
+              ` Of the ${year} allocation left unabsorbed at year end (`,
+              link(
+                'chart-carry',
+                `${bn(previous.unabsorbed)} billion rials`,
+                'mart_carry_over.unabsorbed_amount',
+                microToDecimal(previous.unabsorbed),
+              ),
+              '), the next year absorbed ',
+              link(
+                'chart-carry',
+                `${bn(previous.absorbedNextYear)} billion rials`,
+                'mart_carry_over.absorbed_next_year_amount',
+                microToDecimal(previous.absorbedNextYear),
+              ),
+              ' (',
+              link('chart-carry', pct(ratio(previous.absorbedNextYear, previous.followed))),
+              ' of what was followed).',
+            ]),
+      );
+    }
+    items.push(sentence);
   }
+  // Idle NDF money at the selected quarter (mart_ndf_quarterly).
   const ndf = model.ndfByBank(filters);
   const idle = ndf.reduce((s, b) => s + b.idle, 0n);
   const resources = ndf.reduce((s, b) => s + b.resources, 0n);
@@ -127,10 +206,10 @@ export function findings(): HTMLElement {
     items.push(
       fa
         ? [
-            `از منابع صندوق توسعه ملی نزد بانک‌ها `,
-            link('chart-ndf', `${bn(idle)} میلیارد ریال`, 'mart_ndf_lines.idle_amount', microToDecimal(idle)),
+            `از منابع خطوط صندوق توسعه ملی نزد بانک‌ها `,
+            link('chart-ndf', `${bn(idle)} میلیارد ریال`, 'mart_ndf_quarterly.idle_amount', microToDecimal(idle)),
             ` (`,
-            link('chart-ndf', pct(Number(idle) / Number(resources))),
+            link('chart-ndf', pct(ratio(idle, resources))),
             `) راکد مانده است؛ بیشترین آن نزد `,
             nameOf('bank', top.bank),
             ` (`,
@@ -138,10 +217,10 @@ export function findings(): HTMLElement {
             `).`,
           ]
         : [
-            'Of the NDF resources at the banks, ',
-            link('chart-ndf', `${bn(idle)} billion rials`, 'mart_ndf_lines.idle_amount', microToDecimal(idle)),
+            'Of the NDF line resources at the banks, ',
+            link('chart-ndf', `${bn(idle)} billion rials`, 'mart_ndf_quarterly.idle_amount', microToDecimal(idle)),
             ' (',
-            link('chart-ndf', pct(Number(idle) / Number(resources))),
+            link('chart-ndf', pct(ratio(idle, resources))),
             ') lies idle; most of it at ',
             nameOf('bank', top.bank),
             ' (',
@@ -150,7 +229,8 @@ export function findings(): HTMLElement {
           ],
     );
   }
-  const projects = model.projects(filters);
+  // As mart_jobs_by_axis: cancelled projects apart.
+  const projects = model.projects(filters).filter((p) => p[10] !== 0);
   const newJobs = projects.reduce((n, p) => n + (p[6] as number), 0);
   const sustained = projects.reduce((n, p) => n + (p[7] as number), 0);
   items.push(

@@ -35,6 +35,9 @@ const A = {
   disbursed: 12,
   jobs: 13,
   firstStage: 14,
+  // Added by the model: the key's latest report of the year carried forward, and whether it was.
+  known: 19,
+  carried: 20,
 } as const;
 const IN_TOTALS = 1;
 const REPORTED = 2;
@@ -50,34 +53,103 @@ const micro = (v: unknown): bigint | null => (typeof v === 'bigint' ? v : parseM
 const MONEY_COLUMNS = {
   absorption: [8, 9, 10, 11, 12, 14, 15, 16, 17, 18],
   reasons: [7],
-  timing: [3, 4, 5],
+  timing: [3, 4, 5, 6, 7],
+  carry: [3, 4, 5, 6, 7, 8, 9],
+  coverage: [9, 10],
   ndf: [5, 6, 7],
 } as const;
 
-/** Sums of one group: exact money, plus what the rate and gap need. */
+/** Sums of one group: exact money, plus what the rate and gap need (mart_absorption_trend's rule). */
 export interface AbsorptionSum {
   allocated: bigint;
+  /** Allocation of counted keys with no report yet in the year: out of the rate and the gap. */
+  unreportedAllocated: bigint;
   disbursed: bigint | null;
-  referred: bigint | null;
   jobs: number | null;
   jobsUnknown: number;
   keys: number;
   reportedKeys: number;
+  /** Counted keys with no report this quarter whose earlier report of the year is carried. */
+  carriedKeys: number;
 }
 
 function emptySum(): AbsorptionSum {
-  return { allocated: 0n, disbursed: null, referred: null, jobs: null, jobsUnknown: 0, keys: 0, reportedKeys: 0 };
+  return {
+    allocated: 0n,
+    unreportedAllocated: 0n,
+    disbursed: null,
+    jobs: null,
+    jobsUnknown: 0,
+    keys: 0,
+    reportedKeys: 0,
+    carriedKeys: 0,
+  };
 }
 
-/** Absorption rate as the marts compute it: disbursed ÷ allocated, NULL when nothing was allocated. */
+/** The rate's denominator: allocated − the allocation of keys with no report yet. */
+export const reportedAllocatedOf = (s: AbsorptionSum): bigint => s.allocated - s.unreportedAllocated;
+
+/** Absorption rate as mart_absorption_trend computes it: disbursed ÷ reported allocated. */
 export function rateOf(s: AbsorptionSum): number | null {
-  if (s.disbursed === null || s.allocated === 0n) return null;
-  return (microToNumber(s.disbursed) as number) / (microToNumber(s.allocated) as number);
+  const base = reportedAllocatedOf(s);
+  if (s.disbursed === null || base <= 0n) return null;
+  return (microToNumber(s.disbursed) as number) / (microToNumber(base) as number);
 }
 
-/** Gap as the marts compute it: allocated − disbursed (NULL when nothing was reported). */
+/** Gap as mart_absorption_trend computes it: reported allocated − disbursed (NULL when nothing was reported). */
 export function gapOf(s: AbsorptionSum): bigint | null {
-  return s.disbursed === null ? null : s.allocated - s.disbursed;
+  return s.disbursed === null ? null : reportedAllocatedOf(s) - s.disbursed;
+}
+
+/** A ratio of two exact sums, NULL when the denominator is not > 0. */
+export function ratio(part: bigint | null, whole: bigint | null): number | null {
+  if (part === null || whole === null || whole <= 0n) return null;
+  return (microToNumber(part) as number) / (microToNumber(whole) as number);
+}
+
+/** Notifications of one quarter (mart_notification_timing). */
+export interface TimingSum {
+  quarter: number;
+  allocated: bigint;
+  reported: bigint;
+  absorbedInYear: bigint;
+  nextReported: bigint;
+  absorbedByNext: bigint | null;
+}
+
+/** One year's carry-over (mart_carry_over). */
+export interface CarrySum {
+  year: number;
+  allocated: bigint;
+  reported: bigint;
+  absorbedInYear: bigint;
+  unabsorbed: bigint;
+  followed: bigint;
+  absorbedNextYear: bigint;
+  still: bigint;
+  notifications: number;
+}
+
+/** A bank's NDF pools at a quarter (mart_ndf_quarterly); pools with no report since the deposit apart. */
+export interface NdfSum {
+  bank: number;
+  resources: bigint;
+  drawn: bigint;
+  idle: bigint;
+  lines: number;
+  unknownPools: number;
+}
+
+/** One reporter's coverage at a quarter (mart_reporting_coverage). */
+export interface CoverageRow {
+  code: number;
+  files: number;
+  keys: number;
+  reported: number;
+  missing: number;
+  late: number;
+  allocated: bigint;
+  covered: bigint;
 }
 
 /** Reads the page's data and answers every view's question for a selection. */
@@ -88,7 +160,16 @@ export class DashboardModel {
     for (const [set, columns] of Object.entries(MONEY_COLUMNS) as [keyof typeof MONEY_COLUMNS, readonly number[]][]) {
       for (const row of data[set] as unknown[][]) for (const c of columns) row[c] = micro(row[c]);
     }
+    // Each key's latest report of the year carried forward to the quarters it sent none (README,
+    // metric dictionary 12), as mart_absorption_trend and mart_league_tables do; rows come in period order.
+    const latest = new Map<string, bigint>();
     for (const r of data.absorption) {
+      const id = [r[A.y], r[A.program], r[A.funding_source], r[A.bank], r[A.agency], r[A.county]].join('|');
+      const d = micro(r[A.disbursed]);
+      if (d !== null) latest.set(id, d);
+      const known = d ?? latest.get(id) ?? null;
+      r[A.known] = known as unknown as string | null;
+      r[A.carried] = !(num(r[A.flags]) & REPORTED) && known !== null ? 1 : 0;
       const key = num(r[A.y]) * 10 + num(r[A.q]);
       const list = this.byPeriod.get(key);
       if (list) list.push(r);
@@ -130,20 +211,26 @@ export class DashboardModel {
     return (this.byPeriod.get(period.year * 10 + period.quarter) ?? []).filter((r) => this.matches(r, f, A));
   }
 
-  /** Province (or filtered) sums in the mart_absorption_trend way: allocated over every key, stages over reports in totals. */
+  /**
+   * Province (or filtered) sums in the mart_absorption_trend way: allocated over every key (README,
+   * metric dictionary 5), disbursed over the keys in totals (is_in_totals) with each key's latest
+   * report carried; the allocation of counted keys with no report yet is kept apart for the rate.
+   * `agencyOwn` counts an agency's own reports instead (as mart_league_tables does for agencies).
+   */
   sum(rows: Raw[], agencyOwn = false): AbsorptionSum {
     const s = emptySum();
     for (const r of rows) {
       const flags = num(r[A.flags]);
       s.keys += 1;
-      s.allocated += micro(r[A.allocated]) ?? 0n;
+      const allocated = micro(r[A.allocated]) ?? 0n;
+      s.allocated += allocated;
       if (flags & REPORTED) s.reportedKeys += 1;
-      const counts = agencyOwn ? (flags & AGENCY_REPORT) !== 0 && (flags & REPORTED) !== 0 : (flags & IN_TOTALS) !== 0;
+      const counts = agencyOwn ? (flags & AGENCY_REPORT) !== 0 : (flags & IN_TOTALS) !== 0;
       if (!counts) continue;
-      const d = micro(r[A.disbursed]);
-      if (d !== null) s.disbursed = (s.disbursed ?? 0n) + d;
-      const ref = micro(r[A.referred]);
-      if (ref !== null) s.referred = (s.referred ?? 0n) + ref;
+      const known = micro(r[A.known]);
+      if (known === null) s.unreportedAllocated += allocated;
+      else s.disbursed = (s.disbursed ?? 0n) + known;
+      if (r[A.carried]) s.carriedKeys += 1;
       if (flags & REPORTED) {
         if (r[A.jobs] === null) s.jobsUnknown += 1;
         else s.jobs = (s.jobs ?? 0) + num(r[A.jobs]);
@@ -202,64 +289,127 @@ export class DashboardModel {
     return [...groups.entries()].map(([reason, g]) => ({ reason, ...g })).sort((a, b) => Number(b.amount - a.amount));
   }
 
-  /** Notifications of the selected year by notification quarter (bank and county filters do not apply). */
-  timing(f: Filters): { quarter: number; allocated: bigint; reported: bigint; disbursed: bigint }[] {
-    const out = [1, 2, 3, 4].map((quarter) => ({ quarter, allocated: 0n, reported: 0n, disbursed: 0n }));
+  /**
+   * mart_notification_timing for the selected year by notification quarter, first notified first
+   * absorbed (bank and county filters do not apply). `absorbedByNext` is NULL until the next year is followed.
+   */
+  timing(f: Filters, year = f.year): TimingSum[] {
+    const out = [1, 2, 3, 4].map((quarter): TimingSum => ({
+      quarter,
+      allocated: 0n,
+      reported: 0n,
+      absorbedInYear: 0n,
+      nextReported: 0n,
+      absorbedByNext: null,
+    }));
     for (const r of this.data.timing) {
-      if (r[0] !== f.year || !this.matches(r, { ...f, bank: -1, county: -1 }, { program: 2 })) continue;
+      if (r[0] !== year || !this.matches(r, { ...f, bank: -1, county: -1 }, { program: 2 })) continue;
       const slot = out[num(r[1]) - 1];
       if (!slot) continue;
       slot.allocated += micro(r[3]) ?? 0n;
       slot.reported += micro(r[4]) ?? 0n;
-      slot.disbursed += micro(r[5]) ?? 0n;
+      slot.absorbedInYear += micro(r[5]) ?? 0n;
+      slot.nextReported += micro(r[6]) ?? 0n;
+      const next = micro(r[7]);
+      if (next !== null) slot.absorbedByNext = (slot.absorbedByNext ?? 0n) + next;
     }
     return out;
   }
 
-  /** Unabsorbed at each year's last quarter, for the selected year and the years before. */
-  carryOver(f: Filters): { year: number; quarter: number; gap: bigint | null }[] {
-    // issue 11: mart_carry_over will give previous years' unabsorbed directly; until then, the gap
-    // at each year's latest quarter in mart_absorption (for the selected year: the selected quarter).
-    const years = [...new Set(this.data.meta.periods.map(([y]) => y))].filter((y) => y <= f.year);
-    return years.map((year) => {
-      const quarter =
-        year === f.year ? f.quarter : Math.max(...this.data.meta.periods.filter(([y]) => y === year).map(([, q]) => q));
-      return { year, quarter, gap: gapOf(this.sum(this.absorptionRows(f, { year, quarter }))) };
-    });
+  /** mart_carry_over for the years up to the selected one (programme, funding source and bank filters). */
+  carryOver(f: Filters): CarrySum[] {
+    const years = new Map<number, CarrySum>();
+    for (const r of this.data.carry) {
+      if (num(r[0]) > f.year || !this.matches(r, { ...f, county: -1 }, { program: 1, bank: 2 })) continue;
+      const y = num(r[0]);
+      const g =
+        years.get(y) ??
+        ({
+          year: y,
+          allocated: 0n,
+          reported: 0n,
+          absorbedInYear: 0n,
+          unabsorbed: 0n,
+          followed: 0n,
+          absorbedNextYear: 0n,
+          still: 0n,
+          notifications: 0,
+        } satisfies CarrySum);
+      g.allocated += micro(r[3]) ?? 0n;
+      g.reported += micro(r[4]) ?? 0n;
+      g.absorbedInYear += micro(r[5]) ?? 0n;
+      g.unabsorbed += micro(r[6]) ?? 0n;
+      g.followed += micro(r[7]) ?? 0n;
+      g.absorbedNextYear += micro(r[8]) ?? 0n;
+      g.still += micro(r[9]) ?? 0n;
+      g.notifications += num(r[10]);
+      years.set(y, g);
+    }
+    return [...years.values()].sort((a, b) => a.year - b.year);
   }
 
-  /** NDF lines deposited up to the selected year, per bank: resources, disbursed, idle. */
-  ndfByBank(f: Filters): { bank: number; resources: bigint; disbursed: bigint; idle: bigint; lines: number }[] {
-    const groups = new Map<number, { resources: bigint; disbursed: bigint; idle: bigint; lines: number }>();
+  /** mart_ndf_quarterly's pools at one quarter (default the selected one), per bank; idle NULL while unknown. */
+  ndfByBank(f: Filters, period: { year: number; quarter: number } = f): NdfSum[] {
+    const groups = new Map<number, NdfSum>();
     for (const r of this.data.ndf) {
-      if (num(r[1]) > f.year || !this.matches(r, { ...f, county: -1 }, { bank: 3, program: 4 })) continue;
-      const g = groups.get(num(r[3])) ?? { resources: 0n, disbursed: 0n, idle: 0n, lines: 0 };
+      if (r[0] !== period.year || r[1] !== period.quarter) continue;
+      if (!this.matches(r, { ...f, county: -1 }, { bank: 2, program: 3 })) continue;
+      const bank = num(r[2]);
+      const g = groups.get(bank) ?? { bank, resources: 0n, drawn: 0n, idle: 0n, lines: 0, unknownPools: 0 };
       g.resources += micro(r[5]) ?? 0n;
-      g.disbursed += micro(r[6]) ?? 0n;
-      g.idle += micro(r[7]) ?? 0n;
-      g.lines += 1;
-      groups.set(num(r[3]), g);
+      g.lines += num(r[4]);
+      const drawn = micro(r[6]);
+      const idle = micro(r[7]);
+      if (drawn === null || idle === null) g.unknownPools += 1;
+      else {
+        g.drawn += drawn;
+        g.idle += idle;
+      }
+      groups.set(bank, g);
     }
-    return [...groups.entries()].map(([bank, g]) => ({ bank, ...g })).sort((a, b) => Number(b.idle - a.idle));
+    return [...groups.values()].sort((a, b) => Number(b.idle - a.idle));
   }
 
-  /** Reporting coverage at the period: keys and reported keys per bank (banks' keys) or per agency. */
-  coverage(f: Filters, dim: 'bank' | 'agency'): { code: number; keys: number; reported: number }[] {
-    // issue 11: mart_reporting_coverage replaces this count of mart_absorption keys.
-    const groups = new Map<number, { keys: number; reported: number }>();
-    for (const r of this.absorptionRows(f)) {
-      const isAgency = num(r[A.agency]) >= 0;
-      if ((dim === 'bank') === isAgency) continue;
-      const code = num(r[A[dim]]);
-      if (code < 0) continue;
-      const g = groups.get(code) ?? { keys: 0, reported: 0 };
-      g.keys += 1;
-      if (num(r[A.flags]) & REPORTED) g.reported += 1;
-      groups.set(code, g);
-    }
-    return [...groups.entries()]
-      .map(([code, g]) => ({ code, ...g }))
-      .sort((a, b) => a.reported / a.keys - b.reported / b.keys);
+  /** mart_ndf_quarterly summed over the selected banks and programmes, every quarter up to the selected one. */
+  ndfByQuarter(f: Filters): (NdfSum & { year: number; quarter: number })[] {
+    return this.data.meta.periods
+      .filter(([y, q]) => y < f.year || (y === f.year && q <= f.quarter))
+      .map(([year, quarter]) => {
+        const banks = this.ndfByBank(f, { year, quarter });
+        const total = { bank: -1, resources: 0n, drawn: 0n, idle: 0n, lines: 0, unknownPools: 0 };
+        for (const b of banks) {
+          total.resources += b.resources;
+          total.drawn += b.drawn;
+          total.idle += b.idle;
+          total.lines += b.lines;
+          total.unknownPools += b.unknownPools;
+        }
+        return { year, quarter, ...total };
+      })
+      .filter((p) => p.lines > 0);
+  }
+
+  /** mart_reporting_coverage at the period, banks' own reports or agencies', least covered first. */
+  coverage(f: Filters, dim: 'bank' | 'agency'): CoverageRow[] {
+    const type = dim === 'bank' ? 0 : 1;
+    return this.data.coverage
+      .filter((r) => r[0] === f.year && r[1] === f.quarter && r[2] === type)
+      .filter((r) => dim !== 'bank' || f.bank < 0 || r[3] === f.bank)
+      .map((r) => ({
+        code: num(r[3]),
+        files: num(r[4]),
+        keys: num(r[5]),
+        reported: num(r[6]),
+        missing: num(r[7]),
+        late: num(r[8]),
+        allocated: micro(r[9]) ?? 0n,
+        covered: micro(r[10]) ?? 0n,
+      }))
+      .sort(
+        (a, b) =>
+          (ratio(a.covered, a.allocated) ?? 2) - (ratio(b.covered, b.allocated) ?? 2) ||
+          a.reported / a.keys - b.reported / b.keys,
+      );
   }
 
   /** Projects matching the county filter and the programme's axis. */
@@ -271,14 +421,17 @@ export class DashboardModel {
     );
   }
 
-  /** Projects' new and sustained jobs per axis. */
-  jobsByAxis(f: Filters): { axis: number; newJobs: number; sustained: number; projects: number }[] {
-    const groups = new Map<number, { newJobs: number; sustained: number; projects: number }>();
+  /** Projects' new and sustained jobs per axis, as mart_jobs_by_axis: cancelled projects apart. */
+  jobsByAxis(f: Filters): { axis: number; newJobs: number; sustained: number; projects: number; cancelled: number }[] {
+    const groups = new Map<number, { newJobs: number; sustained: number; projects: number; cancelled: number }>();
     for (const p of this.projects(f)) {
-      const g = groups.get(num(p[2])) ?? { newJobs: 0, sustained: 0, projects: 0 };
-      g.newJobs += num(p[6]);
-      g.sustained += num(p[7]);
-      g.projects += 1;
+      const g = groups.get(num(p[2])) ?? { newJobs: 0, sustained: 0, projects: 0, cancelled: 0 };
+      if (p[10] === 0) g.cancelled += 1;
+      else {
+        g.newJobs += num(p[6]);
+        g.sustained += num(p[7]);
+        g.projects += 1;
+      }
       groups.set(num(p[2]), g);
     }
     return [...groups.entries()].map(([axis, g]) => ({ axis, ...g })).sort((a, b) => a.axis - b.axis);

@@ -5,7 +5,7 @@ import { valueBars } from '../charts/bars.ts';
 import { stackedBars } from '../charts/stacked.ts';
 import { paretoChart } from '../charts/pareto.ts';
 import { trendChart } from '../charts/trend.ts';
-import { gapOf, rateOf } from './model.ts';
+import { gapOf, rateOf, ratio, type AbsorptionSum } from './model.ts';
 import { MEETING_TARGETS } from './strings.ts';
 import {
   absorptionBars,
@@ -37,35 +37,37 @@ import {
 export function overview(): HTMLElement {
   const words = t();
   const s = model.sum(model.absorptionRows(filters));
-  const projects = model.projects(filters);
-  const newJobs = projects.reduce((n, p) => n + (p[6] as number), 0);
-  const sustained = projects.reduce((n, p) => n + (p[7] as number), 0);
+  // Projects as mart_jobs_by_axis counts them: cancelled ones apart.
+  const active = model.projects(filters).filter((p) => p[10] !== 0);
+  const newJobs = active.reduce((n, p) => n + (p[6] as number), 0);
+  const sustained = active.reduce((n, p) => n + (p[7] as number), 0);
   const rate = rateOf(s);
   const gap = gapOf(s);
+  const carriedNote = (x: AbsorptionSum): string => (x.carriedKeys ? `${int(x.carriedKeys)} ${words.carriedKeys}` : '');
   const kpis = el(
     'div',
     { class: 'kpis' },
     figure(
       words.allocated,
       bn(s.allocated),
-      'mart_absorption.allocated_amount',
+      'mart_absorption_trend.allocated_amount',
       microToDecimal(s.allocated),
-      undefined,
+      s.unreportedAllocated ? `${bn(s.unreportedAllocated)} ${words.unreportedAllocated}` : undefined,
       words.billion,
     ),
     figure(
       words.disbursed,
       bn(s.disbursed),
-      'mart_absorption.disbursed_amount',
+      'mart_absorption_trend.disbursed_amount',
       s.disbursed === null ? '' : microToDecimal(s.disbursed),
-      undefined,
+      carriedNote(s) || undefined,
       words.billion,
     ),
-    figure(words.rate, pct(rate), 'mart_absorption.absorption_rate', rate === null ? '' : String(rate)),
+    figure(words.rate, pct(rate), 'mart_absorption_trend.absorption_rate', rate === null ? '' : String(rate)),
     figure(
       words.gap,
       bn(gap),
-      'mart_absorption.absorption_gap',
+      'mart_absorption_trend.absorption_gap',
       gap === null ? '' : microToDecimal(gap),
       undefined,
       words.billion,
@@ -103,8 +105,16 @@ export function overview(): HTMLElement {
     allocatedTip: `${quarterName(p.year, p.quarter, lang)}\n${words.allocated}: ${exact(p.sum.allocated)}`,
     disbursedTip:
       `${quarterName(p.year, p.quarter, lang)}\n${words.disbursed}: ${exact(p.sum.disbursed)}\n` +
-      `${words.rate}: ${pct(rateOf(p.sum))}`,
+      `${words.rate}: ${pct(rateOf(p.sum))}` +
+      (p.sum.carriedKeys ? `\n${int(p.sum.carriedKeys)} ${words.carriedKeysTip}` : ''),
   }));
+  const carriedQuarters = trend.filter((p) => p.sum.carriedKeys > 0);
+  const trendNote = carriedQuarters.length
+    ? `${words.carriedNote}: ` +
+      carriedQuarters
+        .map((p) => `${quarterName(p.year, p.quarter, lang)} (${int(p.sum.carriedKeys)})`)
+        .join(lang === 'fa' ? '، ' : ', ')
+    : undefined;
   return sectionEl(
     'overview',
     `${words.overview}: ${period()}`,
@@ -122,15 +132,24 @@ export function overview(): HTMLElement {
             disbursedLabel: words.disbursed,
           }),
         {
-          columns: [words.cols.quarter, words.cols.allocated, words.cols.disbursed, words.cols.rate],
+          columns: [
+            words.cols.quarter,
+            words.cols.allocated,
+            words.cols.disbursed,
+            words.cols.rate,
+            words.cols.carried,
+          ],
           rows: trend.map((p) => [
             quarterName(p.year, p.quarter, lang),
             bn(p.sum.allocated),
             bn(p.sum.disbursed),
             pct(rateOf(p.sum)),
+            int(p.sum.carriedKeys),
           ]),
         },
         'overview',
+        undefined,
+        trendNote,
       ),
     ),
   );
@@ -216,6 +235,7 @@ export function gapsView(): HTMLElement {
           'mart_gap_stages.not_contracted_amount',
           'mart_gap_stages.not_disbursed_amount',
           'mart_gap_stages.residual_amount',
+          'mart_absorption.is_in_totals',
         ],
       ),
     ),
@@ -234,7 +254,7 @@ export function gapsView(): HTMLElement {
           ),
         reasonTable,
         'gaps',
-        ['mart_reasons.amount'],
+        ['mart_reasons.amount', 'mart_reasons.is_in_totals'],
       ),
       card(
         'chart-actor',
@@ -260,45 +280,72 @@ export function gapsView(): HTMLElement {
   );
 }
 
-/** Late quotas (absorption by notification quarter) and carry-over (each year's unabsorbed). */
+/** Late quotas (absorption by notification quarter) and carry-over (each year's unabsorbed, and the next year). */
 export function timingView(): HTMLElement {
   const words = t();
   const timing = model.timing(filters);
-  const rateOfTiming = (x: { reported: bigint; disbursed: bigint }): number | null =>
-    x.reported ? Number(x.disbursed) / Number(x.reported) : null;
+  const yearName = (y: number): string => formatNumber(y, lang).replace(/[٬,]/g, '');
+  const inYear = (x: (typeof timing)[0]): number | null => ratio(x.absorbedInYear, x.reported);
+  const byNext = (x: (typeof timing)[0]): number | null => ratio(x.absorbedByNext, x.nextReported);
   const carry = model.carryOver(filters);
+  const carrySeries = [words.absorbedNextYear, words.stillUnabsorbed, words.notFollowed];
+  const carryParts = (c: (typeof carry)[0]): bigint[] => [c.absorbedNextYear, c.still, c.unabsorbed - c.followed];
   return sectionEl(
     'timing',
     words.timing,
     page(
       card(
         'chart-timing',
-        `${words.timingChart}: ${formatNumber(filters.year, lang).replace(/[٬,]/g, '')}`,
+        `${words.timingChart}: ${yearName(filters.year)}`,
         (width) =>
           valueBars(
             timing.map((x) => ({
               label: quarterName(filters.year, x.quarter, lang),
-              value: bnNum(x.disbursed),
+              value: bnNum(x.absorbedInYear),
               total: bnNum(x.reported),
-              note: pct(rateOfTiming(x)),
-              tip: `${words.allocated}: ${exact(x.allocated)}\n${words.disbursed}: ${exact(x.disbursed)}\n${words.rate}: ${pct(rateOfTiming(x))}`,
+              note: pct(inYear(x)) + (x.absorbedByNext !== null ? ` · ${words.byNextShort} ${pct(byNext(x))}` : ''),
+              tip:
+                `${quarterName(filters.year, x.quarter, lang)}\n${words.allocated}: ${exact(x.allocated)}\n` +
+                `${words.reportedAllocated}: ${exact(x.reported)}\n${words.absorbedInYear}: ${exact(x.absorbedInYear)}` +
+                ` (${pct(inYear(x))})` +
+                (x.absorbedByNext !== null
+                  ? `\n${words.absorbedByNext}: ${exact(x.absorbedByNext)} (${pct(byNext(x))})`
+                  : `\n${words.absorbedByNext}: ${words.notFollowedYet}`),
             })),
-            { width, lang, keepOrder: true, label: `${words.allocated} / ${words.disbursed} (${words.billion})` },
+            {
+              width,
+              lang,
+              keepOrder: true,
+              label: `${words.reportedAllocated} / ${words.absorbedInYear} (${words.billion})`,
+            },
           ),
         {
-          columns: [words.cols.quarter, words.cols.allocated, words.cols.disbursed, words.cols.rate],
+          columns: [
+            words.cols.quarter,
+            words.cols.allocated,
+            words.cols.reportedAllocated,
+            words.cols.absorbedInYear,
+            words.cols.rate,
+            words.cols.byNextRate,
+          ],
           rows: timing.map((x) => [
             quarterName(filters.year, x.quarter, lang),
             bn(x.allocated),
-            bn(x.disbursed),
-            pct(rateOfTiming(x)),
+            bn(x.reported),
+            bn(x.absorbedInYear),
+            pct(inYear(x)),
+            x.absorbedByNext === null ? '—' : pct(byNext(x)),
           ]),
         },
         'timing',
         [
           'mart_notification_timing.allocated_amount',
-          'mart_notification_timing.disbursed_amount',
+          'mart_notification_timing.reported_allocated_amount',
+          'mart_notification_timing.absorbed_in_year_amount',
           'mart_notification_timing.absorption_rate',
+          'mart_notification_timing.next_year_reported_allocated_amount',
+          'mart_notification_timing.absorbed_by_next_year_amount',
+          'mart_notification_timing.absorbed_by_next_year_rate',
         ],
         words.notByBank,
       ),
@@ -306,30 +353,66 @@ export function timingView(): HTMLElement {
         'chart-carry',
         words.carryOver,
         (width) =>
-          valueBars(
-            carry.map((c) => ({
-              label: quarterName(c.year, c.quarter, lang),
-              value: bnNum(c.gap),
-              note: bn(c.gap),
-              tip: `${quarterName(c.year, c.quarter, lang)}: ${exact(c.gap)}`,
-            })),
-            { width, lang, keepOrder: true, color: '#d9603b', label: words.billion },
+          stackedBars(
+            carry.flatMap((c) =>
+              carryParts(c).map((part, i) => ({
+                label: yearName(c.year),
+                series: carrySeries[i]!,
+                value: bnNum(part),
+                tip:
+                  `${yearName(c.year)}\n${words.unabsorbedYearEnd}: ${exact(c.unabsorbed)}\n` +
+                  `${carrySeries[i]}: ${exact(part)}`,
+              })),
+            ),
+            {
+              width,
+              lang,
+              series: carrySeries,
+              colors: ['#3c8d5a', '#d9603b', '#bdbdbd'],
+              label: words.billion,
+              keepOrder: true,
+            },
           ),
         {
-          columns: [words.cols.quarter, words.cols.gap],
-          rows: carry.map((c) => [quarterName(c.year, c.quarter, lang), bn(c.gap)]),
+          columns: [
+            words.cols.year,
+            words.cols.reportedAllocated,
+            words.cols.unabsorbed,
+            words.cols.followed,
+            words.cols.absorbedNextYear,
+            words.cols.still,
+            words.cols.carriedRate,
+          ],
+          rows: carry.map((c) => [
+            yearName(c.year),
+            bn(c.reported),
+            bn(c.unabsorbed),
+            bn(c.followed),
+            bn(c.absorbedNextYear),
+            bn(c.still),
+            pct(ratio(c.absorbedNextYear, c.followed)),
+          ]),
         },
         'timing',
-        ['mart_absorption.absorption_gap'],
+        [
+          'mart_carry_over.unabsorbed_amount',
+          'mart_carry_over.next_year_followed_amount',
+          'mart_carry_over.absorbed_next_year_amount',
+          'mart_carry_over.still_unabsorbed_amount',
+          'mart_carry_over.carried_absorption_rate',
+        ],
+        words.carryNote,
       ),
     ),
   );
 }
 
-/** Idle NDF resources per bank, and reporting coverage of banks and agencies. */
+/** Idle NDF resources per bank and per quarter, and reporting coverage of banks and agencies. */
 export function ndfView(): HTMLElement {
   const words = t();
   const ndf = model.ndfByBank(filters);
+  const quarters = model.ndfByQuarter(filters);
+  const unknownNote = (n: number): string => (n ? ` · ${int(n)} ${words.ndfUnknown}` : '');
   const coverage = (dim: 'bank' | 'agency', title: string): HTMLElement => {
     const rows = model.coverage(filters, dim);
     return card(
@@ -339,58 +422,124 @@ export function ndfView(): HTMLElement {
         valueBars(
           rows.map((r) => ({
             label: nameOf(dim, r.code),
-            value: r.reported,
-            total: r.keys,
-            note: pct(r.reported / r.keys),
-            tip: `${nameOf(dim, r.code)}: ${int(r.reported)} / ${int(r.keys)}`,
+            value: bnNum(r.covered),
+            total: bnNum(r.allocated),
+            note: pct(ratio(r.covered, r.allocated)) + (r.missing ? ` · ${int(r.missing)} ${words.missingShort}` : ''),
+            tip:
+              `${nameOf(dim, r.code)}\n${words.cols.files}: ${int(r.files)}\n` +
+              `${words.cols.reported}: ${int(r.reported)} / ${int(r.keys)}\n` +
+              `${words.cols.missing}: ${int(r.missing)} · ${words.cols.late}: ${int(r.late)}\n` +
+              `${words.cols.covered}: ${exact(r.covered)} / ${exact(r.allocated)}`,
           })),
-          { width, lang, keepOrder: true, color: '#3c8d5a', totalColor: '#d5e8da', label: words.cols.keys },
+          {
+            width,
+            lang,
+            keepOrder: true,
+            color: '#3c8d5a',
+            totalColor: '#d5e8da',
+            label: `${words.cols.covered} / ${words.allocated} (${words.billion})`,
+          },
         ),
       {
-        columns: [words.cols.name, words.cols.reported, words.cols.keys, words.cols.coverage],
-        rows: rows.map((r) => [nameOf(dim, r.code), int(r.reported), int(r.keys), pct(r.reported / r.keys)]),
+        columns: [
+          words.cols.name,
+          words.cols.files,
+          words.cols.reported,
+          words.cols.keys,
+          words.cols.missing,
+          words.cols.late,
+          words.cols.coverage,
+        ],
+        rows: rows.map((r) => [
+          nameOf(dim, r.code),
+          int(r.files),
+          int(r.reported),
+          int(r.keys),
+          int(r.missing),
+          int(r.late),
+          pct(ratio(r.covered, r.allocated)),
+        ]),
       },
       'ndf',
-      ['mart_absorption.is_reported'],
+      [
+        'mart_reporting_coverage.file_count',
+        'mart_reporting_coverage.reported_key_count',
+        'mart_reporting_coverage.missing_key_count',
+        'mart_reporting_coverage.late_key_count',
+        'mart_reporting_coverage.covered_allocated_amount',
+        'mart_reporting_coverage.coverage_rate',
+      ],
+      dim === 'bank' ? words.coverageNote : words.coverageAgencyNote,
     );
   };
+  const ndfMetrics = [
+    'mart_ndf_quarterly.resources_amount',
+    'mart_ndf_quarterly.drawn_amount',
+    'mart_ndf_quarterly.idle_amount',
+    'mart_ndf_quarterly.is_reported',
+  ];
+  const drawnIdle = (label: string, x: { drawn: bigint; idle: bigint }) => [
+    {
+      label,
+      series: words.ndfDisbursed,
+      value: bnNum(x.drawn),
+      tip: `${label}\n${words.ndfDisbursed}: ${exact(x.drawn)}`,
+    },
+    { label, series: words.ndfIdle, value: bnNum(x.idle), tip: `${label}\n${words.ndfIdle}: ${exact(x.idle)}` },
+  ];
+  const stackOptions = (width: number, keepOrder: boolean) => ({
+    width,
+    lang,
+    series: [words.ndfDisbursed, words.ndfIdle],
+    colors: ['#1f5f99', '#e3a33b'],
+    label: words.billion,
+    keepOrder,
+  });
   return sectionEl(
     'ndf',
     words.ndf,
     page(
       card(
         'chart-ndf',
-        words.ndfChart,
+        `${words.ndfChart} (${period()})`,
         (width) =>
           stackedBars(
-            ndf.flatMap((b) => [
-              {
-                label: nameOf('bank', b.bank),
-                series: words.ndfDisbursed,
-                value: bnNum(b.disbursed),
-                tip: `${nameOf('bank', b.bank)}\n${words.ndfDisbursed}: ${exact(b.disbursed)}`,
-              },
-              {
-                label: nameOf('bank', b.bank),
-                series: words.ndfIdle,
-                value: bnNum(b.idle),
-                tip: `${nameOf('bank', b.bank)}\n${words.ndfIdle}: ${exact(b.idle)}`,
-              },
-            ]),
-            {
-              width,
-              lang,
-              series: [words.ndfDisbursed, words.ndfIdle],
-              colors: ['#1f5f99', '#e3a33b'],
-              label: words.billion,
-            },
+            ndf.flatMap((b) => drawnIdle(nameOf('bank', b.bank), b)),
+            stackOptions(width, false),
           ),
         {
-          columns: [words.cols.name, words.cols.resources, words.cols.disbursed, words.cols.idle],
-          rows: ndf.map((b) => [nameOf('bank', b.bank), bn(b.resources), bn(b.disbursed), bn(b.idle)]),
+          columns: [words.cols.name, words.cols.resources, words.cols.disbursed, words.cols.idle, words.cols.lines],
+          rows: ndf.map((b) => [
+            nameOf('bank', b.bank),
+            bn(b.resources),
+            bn(b.drawn),
+            bn(b.idle) + unknownNote(b.unknownPools),
+            int(b.lines),
+          ]),
         },
         'ndf',
-        ['mart_ndf_lines.resources_amount', 'mart_ndf_lines.disbursed_amount', 'mart_ndf_lines.idle_amount'],
+        ndfMetrics,
+      ),
+      card(
+        'chart-ndf-quarters',
+        words.ndfQuarterChart,
+        (width) =>
+          stackedBars(
+            quarters.flatMap((q) => drawnIdle(quarterShort(q.year, q.quarter, lang), q)),
+            stackOptions(width, true),
+          ),
+        {
+          columns: [words.cols.quarter, words.cols.resources, words.cols.disbursed, words.cols.idle, words.cols.lines],
+          rows: quarters.map((q) => [
+            quarterName(q.year, q.quarter, lang),
+            bn(q.resources),
+            bn(q.drawn),
+            bn(q.idle) + unknownNote(q.unknownPools),
+            int(q.lines),
+          ]),
+        },
+        'ndf',
+        ndfMetrics,
       ),
     ),
     page(coverage('bank', words.coverageBank), coverage('agency', words.coverageAgency)),
@@ -447,11 +596,18 @@ export function jobsView(): HTMLElement {
             },
           ),
         {
-          columns: [words.cols.axis, words.cols.count, words.cols.newJobs, words.cols.sustained],
-          rows: axes.map((a) => [nameOf('axis', a.axis), int(a.projects), int(a.newJobs), int(a.sustained)]),
+          columns: [words.cols.axis, words.cols.count, words.cols.newJobs, words.cols.sustained, words.cols.cancelled],
+          rows: axes.map((a) => [
+            nameOf('axis', a.axis),
+            int(a.projects),
+            int(a.newJobs),
+            int(a.sustained),
+            int(a.cancelled),
+          ]),
         },
         'jobs',
-        ['mart_jobs_by_axis.new_jobs', 'mart_jobs_by_axis.sustained_jobs'],
+        ['mart_jobs_by_axis.new_jobs', 'mart_jobs_by_axis.sustained_jobs', 'mart_jobs_by_axis.cancelled_project_count'],
+        words.cancelledNote,
       ),
       card(
         'chart-facility-jobs',
@@ -502,7 +658,7 @@ export function jobsView(): HTMLElement {
             int(p[7] as number),
           ]),
         }),
-        sourceLine('jobs', ['mart_projects.status']),
+        sourceLine('jobs', ['mart_projects.status', 'mart_projects.is_active']),
       ),
     ),
   );
