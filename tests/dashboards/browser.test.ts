@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../dashboards/build.ts';
+import { formatNumber, formatPercent } from '../../dashboards/format.ts';
 import { readDashboardData } from '../../dashboards/data.ts';
 import { readMetricDictionary } from '../../dashboards/dictionary.ts';
 import { launchChromium, printPdf } from '../../dashboards/pdf.ts';
@@ -118,17 +119,59 @@ describe('the dashboard file', () => {
       dbPath,
       'select sum(new_jobs) as n, sum(sustained_jobs) as s from mart_jobs_by_axis',
     );
-    expect(shown['mart_absorption.allocated_amount']).toBe(trend!.a);
-    expect(shown['mart_absorption.allocated_amount']).toBe(own!.a);
-    expect(shown['mart_absorption.disbursed_amount']).toBe(trend!.d);
-    expect(shown['mart_absorption.disbursed_amount']).toBe(own!.d);
-    expect(shown['mart_absorption.absorption_gap']).toBe(trend!.g);
-    expect(Number(shown['mart_absorption.absorption_rate'])).toBe(trend!.r);
+    expect(shown['mart_absorption_trend.allocated_amount']).toBe(trend!.a);
+    expect(shown['mart_absorption_trend.allocated_amount']).toBe(own!.a);
+    expect(shown['mart_absorption_trend.disbursed_amount']).toBe(trend!.d);
+    expect(shown['mart_absorption_trend.disbursed_amount']).toBe(own!.d);
+    expect(shown['mart_absorption_trend.absorption_gap']).toBe(trend!.g);
+    expect(Number(shown['mart_absorption_trend.absorption_rate'])).toBe(trend!.r);
     expect(Number(shown['mart_absorption.jobs_committed'])).toBe(Number(own!.j));
     // The sample is built to the session's figures: 40,500 new and 17,100 sustained jobs.
     expect(Number(shown['mart_jobs_by_axis.new_jobs'])).toBe(Number(jobs!.n));
     expect(Number(shown['mart_jobs_by_axis.new_jobs'])).toBe(40_500);
     expect(Number(shown['mart_jobs_by_axis.sustained_jobs'])).toBe(17_100);
+    await page.close();
+  });
+
+  it("carries a key's latest report into a quarter it sent none, as mart_absorption_trend does, and says so", async () => {
+    // Summer 1394: three keys sent no report; their spring figures are carried.
+    const { page } = await open(`${pathToFileURL(htmlPath).href}#overview?year=1394&quarter=2`);
+    const shown = Object.fromEntries(
+      await page.$$eval('#overview [data-metric]', (els) =>
+        els.map((e) => [e.getAttribute('data-metric')!, e.getAttribute('data-value')!]),
+      ),
+    );
+    const [trend] = await rows<Record<string, unknown>>(
+      dbPath,
+      `
+      select allocated_amount::varchar as a, disbursed_amount::varchar as d, absorption_gap::varchar as g,
+             absorption_rate as r, carried_key_count as c
+      from mart_absorption_trend where scope = 'province' and year = 1394 and quarter = 2`,
+    );
+    const [reported] = await rows<Record<string, unknown>>(
+      dbPath,
+      `select sum(disbursed_amount) filter (where is_in_totals)::varchar as d
+      from mart_absorption where year = 1394 and quarter = 2`,
+    );
+    expect(Number(trend!.c)).toBe(3);
+    expect(shown['mart_absorption_trend.allocated_amount']).toBe(trend!.a);
+    expect(shown['mart_absorption_trend.disbursed_amount']).toBe(trend!.d);
+    // The carried keys' money is in the figure: more than the quarter's own reports add up to.
+    expect(Number(shown['mart_absorption_trend.disbursed_amount'])).toBeGreaterThan(Number(reported!.d));
+    expect(shown['mart_absorption_trend.absorption_gap']).toBe(trend!.g);
+    expect(Number(shown['mart_absorption_trend.absorption_rate'])).toBe(trend!.r);
+    expect(await page.locator('#overview .kpi-note').first().textContent()).toContain('۳ کلید با گزارش منتقل‌شده');
+    // The trend's table gives every quarter's carried_key_count, and its note names the quarter.
+    const carried = await rows<Record<string, unknown>>(
+      dbPath,
+      `select carried_key_count as c from mart_absorption_trend where scope = 'province'
+      and (year < 1394 or quarter <= 2) order by year, quarter`,
+    );
+    const cells = await page.$$eval('#chart-trend tbody tr', (trs) =>
+      trs.map((tr) => tr.lastElementChild!.textContent),
+    );
+    expect(cells).toEqual(carried.map((r) => formatNumber(Number(r.c), 'fa')));
+    expect(await page.locator('#chart-trend .note').textContent()).toContain('تابستان ۱۳۹۴ (۳)');
     await page.close();
   });
 
@@ -162,7 +205,7 @@ describe('the dashboard file', () => {
 
   it('changes figures and the URL when a filter changes, and a link reopens the same view', async () => {
     const { page } = await open(pathToFileURL(htmlPath).href);
-    const allocated = '#overview [data-metric="mart_absorption.allocated_amount"]';
+    const allocated = '#overview [data-metric="mart_absorption_trend.allocated_amount"]';
     const before = await page.getAttribute(allocated, 'data-value');
     const findingsBefore = await page.locator('#findings').textContent();
     await page.selectOption('#filter-bank', { label: 'بانک کشاورزی' });
@@ -216,6 +259,117 @@ describe('the dashboard file', () => {
   });
 });
 
+describe('late quotas, carry-over, idle NDF and coverage read their marts', () => {
+  it('measures late quotas by notification quarter (absorbed_in_year) and carry-over from mart_carry_over', async () => {
+    const { page, problems } = await open(pathToFileURL(htmlPath).href);
+    const timing = await rows<Record<string, unknown>>(
+      dbPath,
+      `
+      select notification_quarter as q, reported_allocated_amount::varchar as r,
+             absorbed_in_year_amount::varchar as i, absorption_rate as rate
+      from mart_notification_timing where scope = 'province' and year = 1394 order by notification_quarter`,
+    );
+    const linked = async (metric: string) =>
+      page.$$eval(`#findings [data-metric="${metric}"]`, (els) => els.map((e) => e.getAttribute('data-value')!));
+    // Every notification quarter's rate, in order, as the mart gives it.
+    const rates = (await linked('mart_notification_timing.absorption_rate')).map(Number);
+    expect(rates).toHaveLength(4);
+    rates.forEach((r, i) => expect(r).toBeCloseTo(Number(timing[i]!.rate), 12));
+    // Winter's quotas: the reported allocation and what the year absorbed of it, exact.
+    expect(await linked('mart_notification_timing.reported_allocated_amount')).toEqual([timing[3]!.r]);
+    expect(await linked('mart_notification_timing.absorbed_in_year_amount')).toEqual([timing[3]!.i]);
+    // The sample's late quotas are absorbed less: the sentence says so only because the rates do.
+    expect(Number(timing[3]!.rate)).toBeLessThan(Number(timing[0]!.rate));
+    expect(await page.locator('#findings').textContent()).toContain('سهمیهٔ دیرهنگام کمتر جذب می‌شود');
+    // 1393's unabsorbed at year end, and how much 1394 absorbed of it.
+    const [carry] = await rows<Record<string, unknown>>(
+      dbPath,
+      `select sum(unabsorbed_amount)::varchar as u, sum(absorbed_next_year_amount)::varchar as n,
+              sum(next_year_followed_amount)::varchar as f, sum(still_unabsorbed_amount)::varchar as s
+      from mart_carry_over where year = 1393`,
+    );
+    expect(await linked('mart_carry_over.unabsorbed_amount')).toEqual([carry!.u]);
+    expect(await linked('mart_carry_over.absorbed_next_year_amount')).toEqual([carry!.n]);
+    // The chart's table: one row per year up to the selected one, with the mart's carried rate.
+    await page.click('#chart-carry .toggle');
+    const carryRows = await page.$$eval('#chart-carry tbody tr', (trs) =>
+      trs.map((tr) => [...tr.children].map((td) => td.textContent)),
+    );
+    expect(carryRows.map((r) => r[0])).toEqual(['۱۳۹۳', '۱۳۹۴']);
+    expect(carryRows[0]!.at(-1)).toBe(formatPercent(Number(carry!.n) / Number(carry!.f), 'fa'));
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("follows 1393's notifications into 1394: the timing table gives absorbed_by_next_year_rate", async () => {
+    const { page } = await open(`${pathToFileURL(htmlPath).href}#timing?year=1393&quarter=4&lang=en`);
+    const timing = await rows<Record<string, unknown>>(
+      dbPath,
+      `select absorption_rate as r, absorbed_by_next_year_rate as n from mart_notification_timing
+      where scope = 'province' and year = 1393 order by notification_quarter`,
+    );
+    await page.click('#chart-timing .toggle');
+    const cells = await page.$$eval('#chart-timing tbody tr', (trs) =>
+      trs.map((tr) => [...tr.children].slice(-2).map((td) => td.textContent)),
+    );
+    expect(cells).toEqual(
+      timing.map((t) => [formatPercent(Number(t.r), 'en'), t.n === null ? '—' : formatPercent(Number(t.n), 'en')]),
+    );
+    expect(timing.some((t) => t.n !== null)).toBe(true);
+    await page.close();
+  });
+
+  it('shows idle NDF money per bank at the selected quarter and quarter by quarter from mart_ndf_quarterly', async () => {
+    const { page } = await open(pathToFileURL(htmlPath).href);
+    const [idle] = await rows<Record<string, unknown>>(
+      dbPath,
+      `select sum(idle_amount)::varchar as i, count(distinct bank) as banks
+      from mart_ndf_quarterly where year = 1394 and quarter = 4`,
+    );
+    expect(await page.getAttribute('#findings [data-metric="mart_ndf_quarterly.idle_amount"]', 'data-value')).toBe(
+      idle!.i,
+    );
+    expect(await page.locator('#chart-ndf tbody tr').count()).toBe(Number(idle!.banks));
+    const quarters = await rows<Record<string, unknown>>(
+      dbPath,
+      `select year, quarter, sum(idle_amount) / 1000 as bn from mart_ndf_quarterly group by all order by all`,
+    );
+    const shown = await page.$$eval('#chart-ndf-quarters tbody tr', (trs) =>
+      trs.map((tr) => tr.children[3]!.textContent),
+    );
+    expect(shown).toEqual(quarters.map((q) => formatNumber(Number(q.bn), 'fa')));
+    await page.close();
+  });
+
+  it('gives each bank its reports missing and late and its coverage from mart_reporting_coverage', async () => {
+    // Summer 1394, when three keys sent nothing.
+    const { page } = await open(`${pathToFileURL(htmlPath).href}#ndf?year=1394&quarter=2&lang=en`);
+    const banks = await rows<Record<string, unknown>>(
+      dbPath,
+      `
+      select b.name_en as name, c.file_count, c.reported_key_count, c.key_count, c.missing_key_count,
+             c.late_key_count, c.coverage_rate
+      from mart_reporting_coverage c join ref_banks b on b.code = c.reporter
+      where c.year = 1394 and c.quarter = 2 and c.reporter_type = 'bank'`,
+    );
+    expect(banks.reduce((n, b) => n + Number(b.missing_key_count), 0)).toBe(3);
+    const shown = await page.$$eval('#chart-coverage-bank tbody tr', (trs) =>
+      trs.map((tr) => [...tr.children].map((td) => td.textContent)),
+    );
+    const expected = banks.map((b) => [
+      String(b.name),
+      ...[b.file_count, b.reported_key_count, b.key_count, b.missing_key_count, b.late_key_count].map((n) =>
+        formatNumber(Number(n), 'en'),
+      ),
+      formatPercent(Number(b.coverage_rate), 'en'),
+    ]);
+    expect([...shown].sort()).toEqual([...expected].sort());
+    // Least covered first.
+    expect(shown[0]![6]).toBe(formatPercent(Math.min(...banks.map((b) => Number(b.coverage_rate))), 'en'));
+    await page.close();
+  });
+});
+
 describe('what changed', () => {
   it('lists no file as changed when the same drop is loaded again', async () => {
     const again = join(dirname(dbPath), 'reload.duckdb');
@@ -242,11 +396,12 @@ describe('--as-of', () => {
     expect(await page.locator('#overview h2').textContent()).toContain('تابستان ۱۳۹۴');
     const [trend] = await rows<Record<string, unknown>>(
       dbPath,
-      `select allocated_amount::varchar as a from mart_absorption_trend where scope = 'province' and year = 1394 and quarter = 2`,
+      `select allocated_amount::varchar as a, disbursed_amount::varchar as d from mart_absorption_trend
+      where scope = 'province' and year = 1394 and quarter = 2`,
     );
-    expect(await page.getAttribute('#overview [data-metric="mart_absorption.allocated_amount"]', 'data-value')).toBe(
-      trend!.a,
-    );
+    const value = (metric: string) => page.getAttribute(`#overview [data-metric="${metric}"]`, 'data-value');
+    expect(await value('mart_absorption_trend.allocated_amount')).toBe(trend!.a);
+    expect(await value('mart_absorption_trend.disbursed_amount')).toBe(trend!.d);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -266,6 +421,11 @@ describe('hostile names', () => {
       await c.run("update mart_absorption set bank = 'xss_bank' where bank = 'melli'");
       await c.run("update mart_absorption set county = 'xss_county' where county = 'shiraz'");
       await c.run("update mart_ndf_lines set bank = 'xss_bank' where bank = 'melli'");
+      await c.run("update mart_ndf_quarterly set bank = 'xss_bank' where bank = 'melli'");
+      await c.run("update mart_carry_over set bank = 'xss_bank' where bank = 'melli'");
+      await c.run(
+        "update mart_reporting_coverage set reporter = 'xss_bank' where reporter_type = 'bank' and reporter = 'melli'",
+      );
       await c.run("update mart_projects set title = $x, counties = 'xss_county' where project_id = 'P94-01'", {
         x: XSS,
       });
@@ -282,6 +442,8 @@ describe('hostile names', () => {
     expect(await page.locator('#chart-bank svg').textContent()).toContain(XSS);
     expect(await page.locator('#chart-county svg').textContent()).toContain(XSS);
     expect(await page.locator('#table-projects').textContent()).toContain(XSS);
+    expect(await page.locator('#chart-ndf svg[viewBox]').textContent()).toContain(XSS);
+    expect(await page.locator('#chart-coverage-bank svg').textContent()).toContain(XSS);
     expect(await page.locator('#filter-bank').textContent()).toContain(XSS);
     await page.selectOption('#filter-bank', { label: XSS });
     expect(await page.locator('img').count()).toBe(0);
