@@ -329,7 +329,8 @@ export function timingView(): HTMLElement {
             words.cols.byNextRate,
           ],
           rows: timing.map((x) => [
-            quarterName(filters.year, x.quarter, lang),
+            // The year is in the title: the season alone keeps the column narrow.
+            quarterName(filters.year, x.quarter, lang).split(' ')[0]!,
             bn(x.allocated),
             bn(x.reported),
             bn(x.absorbedInYear),
