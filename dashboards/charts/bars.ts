@@ -62,7 +62,7 @@ export function valueBars(rows: BarRow[], options: BarOptions = {}): SVGSVGEleme
         x: 'value',
         fill: options.color ?? '#1f5f99',
         title: (d) => d.tip ?? d.label,
-        tip: { fontFamily: FONT },
+        tip: { fontFamily: FONT, lineHeight: 1.35 },
       }),
       Plot.text(data, {
         y: 'short',

@@ -53,7 +53,7 @@ export function paretoChart(
         x: 'value',
         fill: (d) => (d.cumulative - d.value / total < 0.8 ? (options.color ?? '#b5462f') : '#e0a899'),
         title: (d) => d.tip ?? d.label,
-        tip: { fontFamily: FONT },
+        tip: { fontFamily: FONT, lineHeight: 1.35 },
       }),
       Plot.text(data, {
         y: 'short',

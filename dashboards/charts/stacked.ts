@@ -58,7 +58,7 @@ export function stackedBars(rows: StackRow[], options: StackOptions): SVGSVGElem
         fill: 'series',
         order: options.series,
         title: (d) => d.tip ?? `${d.label}: ${d.series}`,
-        tip: { fontFamily: FONT },
+        tip: { fontFamily: FONT, lineHeight: 1.35 },
       }),
       Plot.ruleX([0]),
     ],

@@ -71,7 +71,7 @@ export function trendChart(rows: TrendRow[], options: TrendOptions): SVGSVGEleme
         fill: 'series',
         r: 3.5,
         title: (d) => d.tip ?? `${d.period} · ${d.series}: ${tickFormat(lang, 1)(d.value)}`,
-        tip: { fontFamily: FONT },
+        tip: { fontFamily: FONT, lineHeight: 1.35 },
       }),
       Plot.dot(
         long.filter((d) => d.selected),
