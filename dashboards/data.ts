@@ -270,7 +270,7 @@ async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<Dashboa
   ]);
 }
 
-/** Reasons view: the reasons files as reported (origin 'reported'), rows counted in totals, summed to the view's grain. */
+/** Reasons view: the reasons files as reported (origin 'reported'), rows in totals, summed to the view's grain. */
 async function readReasons(c: DuckDBConnection, code: Coder): Promise<DashboardData['reasons']> {
   const rows = await queryRows<Row>(
     c,

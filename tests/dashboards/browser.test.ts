@@ -133,7 +133,7 @@ describe('the dashboard file', () => {
     await page.close();
   });
 
-  it("carries a key's latest report into a quarter it sent none, as mart_absorption_trend does, and says so", async () => {
+  it("carries a key's latest report into a quarter it sent none, as mart_absorption_trend does", async () => {
     // Summer 1394: three keys sent no report; their spring figures are carried.
     const { page } = await open(`${pathToFileURL(htmlPath).href}#overview?year=1394&quarter=2`);
     const shown = Object.fromEntries(
@@ -319,7 +319,7 @@ describe('late quotas, carry-over, idle NDF and coverage read their marts', () =
     await page.close();
   });
 
-  it('shows idle NDF money per bank at the selected quarter and quarter by quarter from mart_ndf_quarterly', async () => {
+  it('shows idle NDF money per bank at the quarter and quarter by quarter from mart_ndf_quarterly', async () => {
     const { page } = await open(pathToFileURL(htmlPath).href);
     const [idle] = await rows<Record<string, unknown>>(
       dbPath,
