@@ -122,6 +122,8 @@ describe('help everywhere', () => {
     ['scripts/readme-contract.ts', 'Usage: npm run docs --'],
     ['bench/load.ts', 'Usage: npm run bench -- [--rows N] [--out DIR] [--prepare-only]'],
     ['bench/models.ts', 'Usage: npx tsx bench/models.ts [ROWS...] [--sql DIR]'],
+    ['pipelines/cli/dashboards.ts', 'Usage: npm run dashboards -- [--db FILE] [--out DIR] [--pdf] [--as-of Y-QN]'],
+    ['bench/dashboards.ts', 'Usage: npm run bench:dashboards -- [--rows N]'],
   ];
   it.each(commands)('%s answers --help and -h with its options and an example, and does nothing else', (file, usage) => {
     const readme = readFileSync('README.md', 'utf8');
