@@ -4,7 +4,7 @@
  * end of each bar (the rate, or the value).
  */
 import * as Plot from '@observablehq/plot';
-import { FONT, labelMargin, shortLabel, tickCount, tickFormat, type ChartOptions } from './common.ts';
+import { FONT, horizontalFrame, shortLabel, type ChartOptions } from './common.ts';
 
 /** One bar: a category, its value, what it is measured against, and the label at the bar's end. */
 export interface BarRow {
@@ -24,34 +24,14 @@ export interface BarOptions extends ChartOptions {
 
 /** Horizontal bars, largest first unless keepOrder; `total` (if any) is drawn behind `value`. */
 export function valueBars(rows: BarRow[], options: BarOptions = {}): SVGSVGElement | HTMLElement {
-  const lang = options.lang ?? 'fa';
   const data = rows.map((r) => ({ ...r, short: shortLabel(r.label), value: r.value ?? 0, total: r.total ?? null }));
   const order = options.keepOrder
     ? data.map((d) => d.short)
     : [...data].sort((a, b) => (b.total ?? b.value) - (a.total ?? a.value)).map((d) => d.short);
   const hasTotal = data.some((d) => d.total !== null);
   const max = Math.max(1e-9, ...data.map((d) => Math.max(d.value, d.total ?? 0)));
-  const width = options.width ?? 640;
-  const marginLeft = labelMargin(data.map((d) => d.label));
   return Plot.plot({
-    document: options.document,
-    width,
-    height: Math.max(104, data.length * 24 + 64),
-    marginLeft,
-    marginRight: 70,
-    // The value label goes below the tick labels, not beside the last one.
-    marginBottom: 44,
-    style: { fontFamily: FONT, fontSize: '12px' },
-    x: {
-      labelOffset: 40,
-      labelAnchor: 'right',
-      label: options.label ?? null,
-      tickFormat: tickFormat(lang),
-      grid: true,
-      domain: [0, max],
-      nice: true,
-      ticks: tickCount(width - marginLeft - 70),
-    },
+    ...horizontalFrame(options, { labels: data.map((d) => d.label), height: Math.max(104, data.length * 24 + 64), marginRight: 70, domain: [0, max] }),
     y: { label: null, domain: order },
     marks: [
       ...(hasTotal

@@ -37,3 +37,35 @@ export function tickFormat(lang: Lang, digits = 0): (v: number) => string {
 export function tickCount(plotWidth: number): number {
   return Math.max(2, Math.min(8, Math.floor(plotWidth / 85)));
 }
+
+/**
+ * The frame the horizontal bar charts share: categories down the left (with room for the longest
+ * label), values along the bottom with a grid, the axis label below the ticks rather than beside
+ * the last one, and as many ticks as fit.
+ */
+export function horizontalFrame(
+  options: ChartOptions,
+  { labels, height, marginRight, domain }: { labels: string[]; height: number; marginRight: number; domain?: [number, number] },
+) {
+  const width = options.width ?? 640;
+  const marginLeft = labelMargin(labels);
+  return {
+    document: options.document,
+    width,
+    height,
+    marginLeft,
+    marginRight,
+    marginBottom: 44,
+    style: { fontFamily: FONT, fontSize: '12px' },
+    x: {
+      labelOffset: 40,
+      labelAnchor: 'right' as const,
+      label: options.label ?? null,
+      tickFormat: tickFormat(options.lang ?? 'fa'),
+      grid: true,
+      ...(domain ? { domain } : {}),
+      nice: true,
+      ticks: tickCount(width - marginLeft - marginRight),
+    },
+  };
+}

@@ -4,7 +4,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { formatPercent } from '../format.ts';
-import { FONT, labelMargin, shortLabel, tickCount, tickFormat, type ChartOptions } from './common.ts';
+import { FONT, horizontalFrame, shortLabel, type ChartOptions } from './common.ts';
 
 /** One reason and its amount. */
 export interface ParetoRow {
@@ -26,26 +26,8 @@ export function paretoChart(
     running += r.value;
     return { ...r, short: shortLabel(r.label), cumulative: running / total };
   });
-  const width = options.width ?? 640;
-  const marginLeft = labelMargin(data.map((d) => d.label));
   return Plot.plot({
-    document: options.document,
-    width,
-    height: Math.max(104, data.length * 24 + 64),
-    marginLeft,
-    marginRight: 60,
-    // The value label goes below the tick labels, not beside the last one.
-    marginBottom: 44,
-    style: { fontFamily: FONT, fontSize: '12px' },
-    x: {
-      labelOffset: 40,
-      labelAnchor: 'right',
-      label: options.label ?? null,
-      tickFormat: tickFormat(lang),
-      grid: true,
-      nice: true,
-      ticks: tickCount(width - marginLeft - 60),
-    },
+    ...horizontalFrame(options, { labels: data.map((d) => d.label), height: Math.max(104, data.length * 24 + 64), marginRight: 60 }),
     y: { label: null, domain: data.map((d) => d.short) },
     marks: [
       Plot.barX(data, {

@@ -3,7 +3,7 @@
  * NDF line's resources into disbursed and idle, an axis's jobs into new and sustained).
  */
 import * as Plot from '@observablehq/plot';
-import { FONT, labelMargin, shortLabel, tickCount, tickFormat, type ChartOptions } from './common.ts';
+import { FONT, horizontalFrame, shortLabel, type ChartOptions } from './common.ts';
 
 /** One part of one category's bar. */
 export interface StackRow {
@@ -22,34 +22,15 @@ export interface StackOptions extends ChartOptions {
 
 /** Stacked horizontal bars with a legend; categories largest total first unless keepOrder. */
 export function stackedBars(rows: StackRow[], options: StackOptions): SVGSVGElement | HTMLElement {
-  const lang = options.lang ?? 'fa';
   const data = rows.map((r) => ({ ...r, short: shortLabel(r.label), value: Math.max(0, r.value) }));
   const totals = new Map<string, number>();
   for (const d of data) totals.set(d.short, (totals.get(d.short) ?? 0) + d.value);
   const order = options.keepOrder
     ? [...new Set(data.map((d) => d.short))]
     : [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
-  const width = options.width ?? 640;
-  const marginLeft = labelMargin(data.map((d) => d.label));
   return Plot.plot({
-    document: options.document,
-    width,
-    height: Math.max(124, order.length * 26 + 84),
-    marginLeft,
-    marginRight: 30,
-    // The value label goes below the tick labels, not beside the last one.
-    marginBottom: 44,
-    style: { fontFamily: FONT, fontSize: '12px' },
+    ...horizontalFrame(options, { labels: data.map((d) => d.label), height: Math.max(124, order.length * 26 + 84), marginRight: 30 }),
     color: { domain: options.series, range: options.colors, legend: true },
-    x: {
-      labelOffset: 40,
-      labelAnchor: 'right',
-      label: options.label ?? null,
-      tickFormat: tickFormat(lang),
-      grid: true,
-      nice: true,
-      ticks: tickCount(width - marginLeft - 30),
-    },
     y: { label: null, domain: order },
     marks: [
       Plot.barX(data, {
