@@ -42,8 +42,11 @@ async function addApplications(dbPath: string, rows: number): Promise<number> {
 
 const spec = {
   name: 'npm run bench:dashboards --',
-  summary: 'Dashboard benchmark: file size, build time, first render in headless Chromium and the PDF, on the sample (and with N more applications).',
-  options: { rows: { value: 'N', help: 'applications to add to the sample warehouse first (0: the sample alone)', default: '0' } },
+  summary:
+    'Dashboard benchmark: file size, build time, first render in headless Chromium and the PDF, on the sample (and with N more applications).',
+  options: {
+    rows: { value: 'N', help: 'applications to add to the sample warehouse first (0: the sample alone)', default: '0' },
+  },
   examples: ['npm run bench:dashboards', 'npm run bench:dashboards -- --rows 10000000'],
 };
 

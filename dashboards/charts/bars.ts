@@ -31,7 +31,12 @@ export function valueBars(rows: BarRow[], options: BarOptions = {}): SVGSVGEleme
   const hasTotal = data.some((d) => d.total !== null);
   const max = Math.max(1e-9, ...data.map((d) => Math.max(d.value, d.total ?? 0)));
   return Plot.plot({
-    ...horizontalFrame(options, { labels: data.map((d) => d.label), height: Math.max(104, data.length * 24 + 64), marginRight: 70, domain: [0, max] }),
+    ...horizontalFrame(options, {
+      labels: data.map((d) => d.label),
+      height: Math.max(104, data.length * 24 + 64),
+      marginRight: 70,
+      domain: [0, max],
+    }),
     y: { label: null, domain: order },
     marks: [
       ...(hasTotal

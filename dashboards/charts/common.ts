@@ -45,7 +45,12 @@ export function tickCount(plotWidth: number): number {
  */
 export function horizontalFrame(
   options: ChartOptions,
-  { labels, height, marginRight, domain }: { labels: string[]; height: number; marginRight: number; domain?: [number, number] },
+  {
+    labels,
+    height,
+    marginRight,
+    domain,
+  }: { labels: string[]; height: number; marginRight: number; domain?: [number, number] },
 ) {
   const width = options.width ?? 640;
   const marginLeft = labelMargin(labels);

@@ -27,7 +27,11 @@ export function paretoChart(
     return { ...r, short: shortLabel(r.label), cumulative: running / total };
   });
   return Plot.plot({
-    ...horizontalFrame(options, { labels: data.map((d) => d.label), height: Math.max(104, data.length * 24 + 64), marginRight: 60 }),
+    ...horizontalFrame(options, {
+      labels: data.map((d) => d.label),
+      height: Math.max(104, data.length * 24 + 64),
+      marginRight: 60,
+    }),
     y: { label: null, domain: data.map((d) => d.short) },
     marks: [
       Plot.barX(data, {

@@ -29,7 +29,11 @@ export function stackedBars(rows: StackRow[], options: StackOptions): SVGSVGElem
     ? [...new Set(data.map((d) => d.short))]
     : [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
   return Plot.plot({
-    ...horizontalFrame(options, { labels: data.map((d) => d.label), height: Math.max(124, order.length * 26 + 84), marginRight: 30 }),
+    ...horizontalFrame(options, {
+      labels: data.map((d) => d.label),
+      height: Math.max(124, order.length * 26 + 84),
+      marginRight: 30,
+    }),
     color: { domain: options.series, range: options.colors, legend: true },
     y: { label: null, domain: order },
     marks: [

@@ -11,15 +11,19 @@ export const DEFAULT_DASHBOARD_DIR = 'out/dashboards';
 
 export const dashboardsSpec = {
   name: 'npm run dashboards --',
-  summary: `Writes one self-contained HTML file (index.html in --out) that opens from file:// with no network: `
-    + 'Persian by default, an English switch, filters kept in the URL; with --pdf also the A4 pack.',
+  summary:
+    `Writes one self-contained HTML file (index.html in --out) that opens from file:// with no network: ` +
+    'Persian by default, an English switch, filters kept in the URL; with --pdf also the A4 pack.',
   options: {
     db: { value: 'FILE', help: 'the warehouse', default: DEFAULT_WAREHOUSE },
     out: { value: 'DIR', help: 'where to write index.html (and pack.pdf)', default: DEFAULT_DASHBOARD_DIR },
     pdf: { help: 'also write the A4 pack, pack.pdf, through Chromium (/usr/bin/chromium)' },
     'as-of': { value: 'Y-QN', help: 'the quarter shown first and on the cover (default: the latest in the warehouse)' },
   },
-  examples: ['npm run dashboards', 'npm run dashboards -- --db data/sample.duckdb --out out/sample/dashboards --pdf --as-of 1394-Q2'],
+  examples: [
+    'npm run dashboards',
+    'npm run dashboards -- --db data/sample.duckdb --out out/sample/dashboards --pdf --as-of 1394-Q2',
+  ],
 };
 
 /** Parses "1394-Q2" (or "1394-2") into a year and quarter. */
@@ -56,7 +60,12 @@ export async function dashboardsCommand(options: {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runCommand(dashboardsSpec, ({ values }) => dashboardsCommand({
-    dbPath: values.db!, outDir: values.out!, pdf: values.pdf === 'true', asOf: values['as-of'],
-  }));
+  runCommand(dashboardsSpec, ({ values }) =>
+    dashboardsCommand({
+      dbPath: values.db!,
+      outDir: values.out!,
+      pdf: values.pdf === 'true',
+      asOf: values['as-of'],
+    }),
+  );
 }

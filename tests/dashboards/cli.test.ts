@@ -29,7 +29,8 @@ describe('npm run dashboards', () => {
     });
     expect(dashboards(['--pdfx'])).toMatchObject({
       code: 1,
-      stderr: 'error: unknown option --pdfx (did you mean --pdf?); valid options: --db, --out, --pdf, --as-of, --help\n',
+      stderr:
+        'error: unknown option --pdfx (did you mean --pdf?); valid options: --db, --out, --pdf, --as-of, --help\n',
     });
   });
 
