@@ -193,7 +193,7 @@ async function findRepeatedKeys(
 
 /**
  * For a corrected file (`"replace": "quarters"`): retracts the stored rows of the same dataset,
- * reporter (its one agency, or else its one bank) and quarters that the file no longer lists,
+ * reporter (its one agency, or else its one bank) and quarters that no file of this run lists,
  * keeping them in replaced_rows. A file of several reporters, or one with rows in quarantine,
  * retracts nothing (a rejected row must never take a stored figure with it) and says why.
  */
@@ -235,7 +235,8 @@ async function retractUnlisted(
     select t.* from ${ident(dataset.name)} t
     where ${scope}
       and exists (select 1 from (${mine}) q where q.year = t.year and q.quarter = t.quarter)
-      and not exists (select 1 from (${mine}) s where ${keyMatch(dataset, 's', 't')})`, { reporter });
+      -- Rows any file of this run gives stay: two files of one bank in one run must not retract each other's rows.
+      and not exists (select 1 from ${ident(staged)} s where ${keyMatch(dataset, 's', 't')})`, { reporter });
   await connection.run(`
     insert into replaced_rows (load_id, dataset, change, natural_key, old_values, old_load_id, old_source_file,
       old_source_line, old_source_record, new_source_file, new_source_line)

@@ -88,6 +88,19 @@ describe('corrections keep history (replaced_rows)', () => {
     ]);
   });
 
+  it('does not let two corrected files of one bank in one run retract each other\'s rows', async () => {
+    const db = tempWarehouse();
+    await load(['tests/fixtures/reload/q1'], db);
+    // Each file gives one of melli's two Q1 keys with new figures; together they list both.
+    const summary = await load([`${FIXTURES}/retract-two-files`], db);
+    expect(summary.files.map((f) => [f.rowsReplaced, f.rowsRetracted])).toEqual([[1, 0], [1, 0]]);
+    expect(await rows(db, `select program, disbursed_amount::VARCHAR as disbursed from absorption order by program`)).toEqual([
+      { program: 'budget_job', disbursed: '450.000000' },
+      { program: 'working_capital', disbursed: '120.000000' },
+    ]);
+    expect(await rows(db, `select count(*)::INTEGER as n from replaced_rows where change = 'retracted'`)).toEqual([{ n: 0 }]);
+  });
+
   it('retracts nothing from a file of several reporters, and says why', async () => {
     const db = tempWarehouse();
     await load(['tests/fixtures/reload/q1'], db);
