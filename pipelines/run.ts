@@ -234,7 +234,7 @@ async function readAndCheck(
 function unbalancedMessage(clean: CleanFile): string {
   const gap = clean.rowsRead - clean.rowsAccounted;
   const rows = (n: number) => `${n.toLocaleString('en-US')} ${Math.abs(n) === 1 ? 'row' : 'rows'}`;
-  const what = gap > 0 ? `${rows(gap)} of it are unaccounted for` : `the reader found ${rows(-gap)} more than the file holds`;
+  const what = gap > 0 ? `${rows(gap)} of it ${gap === 1 ? 'is' : 'are'} unaccounted for` : `the reader found ${rows(-gap)} more than the file holds`;
   return `stopped, nothing of it loaded: an independent count finds ${rows(clean.rowsRead)} in the file, but the reader accounts for `
     + `${rows(clean.rowsAccounted)}, so ${what}; check the file's quoting and line breaks, or send it to the developers`;
 }
