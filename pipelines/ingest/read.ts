@@ -97,7 +97,8 @@ async function readCsv(
   connection: DuckDBConnection, file: DropFile, dataset: DatasetDefinition, key: string, tmpDir: string,
   encoding: Encoding, headText: string, rejectsTable: string,
 ): Promise<ReadResult> {
-  const header = findHeader(headText, dataset);
+  // A lone CR ends a line too (old Mac Excel's "CSV (Macintosh)"); one character for another, so offsets hold.
+  const header = findHeader(headText.replace(/\r(?!\n)/g, '\n'), dataset);
   if (!header) {
     return { ok: false, error: `no header line naming the ${dataset.name} columns was found in its first 30 lines (expected names such as ${Object.keys(dataset.schema.shape).slice(0, 4).join(', ')} or their Persian labels)` };
   }

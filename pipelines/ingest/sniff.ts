@@ -23,7 +23,7 @@ export function datasetFromHeader(path: string, format: FileFormat, encoding?: E
   if (head.length === 0) return { none: 'the file is empty' };
   const detected = encoding ? { encoding } : detectEncoding(head, false);
   if ('error' in detected) return { none: 'it holds no text' };
-  const text = decode(head, detected.encoding);
+  const text = decode(head, detected.encoding).replace(/\r(?!\n)/g, '\n');
   const scores = DATASET_NAMES.map((name) => {
     const dataset = DATASETS[name];
     let columns: string[];
