@@ -143,6 +143,13 @@ final as (
             else not has_any_bank_report
         end as is_in_totals,
         not is_reported and known_disbursed_amount is not null as is_carried,
+        -- A bank's key with no figure of its own whose lending the agencies report instead (the bank
+        -- reported nothing of the programme that year): its allocation stands beside their figures,
+        -- so that rates and gaps use the same keys above and below the line.
+        agency is null and known_disbursed_amount is null and not has_bank_report_at_bank
+            and bool_or(agency is not null and bank is not null and known_disbursed_amount is not null)
+                over (partition by year, quarter, program, funding_source, bank)
+            as is_reported_by_agencies,
         allocated_amount,
         jobs_target,
         notification_count,

@@ -153,6 +153,11 @@ group('bank and agency overlap (finding 2)', () => {
     // dropped because another bank reported the programme).
     expect(await query(`select disbursed_amount from mart_absorption_trend where scope = 'province'`))
       .toEqual([['500']]);
+    // The rate and the gap over the same keys as the 500: Saderat's 1000 is reported through the
+    // committee, so 500 ÷ 2000 = 0.25 and the gap is 2000 − 500 = 1500 (it was 0.5 and 500, with
+    // Saderat's allocation left out of the denominator but its lending in the numerator).
+    expect(await query(`select reported_allocated_amount, unreported_allocated_amount, absorption_rate, absorption_gap
+      from mart_absorption_trend where scope = 'province'`)).toEqual([['2000', '0', 0.25, '1500']]);
     // Saderat's own key, allocated and not reported, is in totals: both allocations add up to
     // 2000 over is_in_totals (it was 1000).
     expect(await query(`select sum(allocated_amount) filter (where is_in_totals) as a, count(*) filter (where is_in_totals) as k
