@@ -82,9 +82,10 @@ export async function loadDataset(
   let perFile: { file_index: number; added: number; replaced: number; unchanged: number }[];
   if (Number(existing) === 0) {
     await connection.run(`insert into ${ident(name)} (${target}) select ${columns.map((c) => `s.${ident(c)}`).join(', ')}, ${lineage} from (${loadable}) s`, { load_id: loadId });
-    perFile = await queryRows(connection, `
-      select file_index, count(*)::BIGINT as added, 0::BIGINT as replaced, 0::BIGINT as unchanged
-      from (${loadable}) s group by file_index`);
+    // Counted in the table itself, by what was written there.
+    const written = await queryRows<{ source_file: string; added: number }>(connection, `
+      select source_file, count(*)::BIGINT as added from ${ident(name)} where load_id = $load_id group by source_file`, { load_id: loadId });
+    perFile = written.map((w) => ({ file_index: fileNames.indexOf(w.source_file), added: w.added, replaced: 0, unchanged: 0 }));
   } else {
     // Compare with what is stored: unchanged rows stay as they are, changed rows are replaced.
     const incoming = `incoming_${name}`;

@@ -7,14 +7,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { closeWarehouse, ident, openWarehouse, queryRows, type Warehouse } from './db.ts';
+import { closeWarehouse, openWarehouse, queryRows, type Warehouse } from './db.ts';
 import { acquireLock, WarehouseBusyError } from './lock.ts';
 import { loadReferenceTables, readReferences, type References } from './reference.ts';
 import { DATASETS, type DatasetName } from './schema/datasets.ts';
 import { warehouseDdl } from './schema/warehouse.ts';
 import { listDrop, type DropFile } from './ingest/drop.ts';
 import { readFile } from './ingest/read.ts';
-import { cleanFile, recordFileIssues, type CleanFile } from './validate.ts';
+import { cleanFile, dropCleanFile, recordFileIssues, type CleanFile } from './validate.ts';
 import { loadDataset } from './load.ts';
 import { checkSoftRules } from './soft-rules.ts';
 import { withProgress } from './progress.ts';
@@ -35,6 +35,8 @@ export interface RunOptions {
   profile?: boolean;
   /** Fault injection for the tests that kill a run: wait this long, loaded but uncommitted, before COMMIT. */
   pauseBeforeCommitMs?: number;
+  /** From this many rows on, a file's clean rows are a view over its raw text, not a copy (tests set 0 to try that path on small files). */
+  cleanViewFromRows?: number;
   /** Fault injection: change a file's independent count, to see an unbalanced file stopped. */
   recount?: (file: DropFile, records: number) => number;
 }
@@ -211,21 +213,19 @@ async function readAndCheck(
     Object.assign(summary, { encoding: raw.encoding, format: raw.format });
     log(`read     ${file.name} (${file.dataset}, ${raw.format}, ${raw.encoding}) in ${Date.now() - t0} ms`);
     const t1 = Date.now();
-    const clean = await withProgress(connection, `checking ${file.name}`, log, () => cleanFile(connection, raw, references));
+    const clean = await withProgress(connection, `checking ${file.name}`, log, () => cleanFile(connection, raw, references, options.cleanViewFromRows));
     if (options.recount) clean.rowsRead = options.recount(file, clean.rowsRead);
     summary.ms = Date.now() - t0;
     summary.rowsRead = clean.rowsRead;
     if (clean.rowsRead !== clean.rowsAccounted) {
       summary.error = `${file.name}: ${unbalancedMessage(clean)}`;
       log(`STOPPED  ${summary.error}`);
-      for (const table of [raw.table, clean.table]) await connection.run(`drop table if exists temp.${ident(table)}`);
+      await dropCleanFile(connection, clean);
       continue;
     }
     Object.assign(summary, { rowsQuarantined: clean.rowsQuarantined, rowsTotals: clean.rowsTotals, rowsBlank: clean.rowsBlank, warnings: clean.warnings });
     log(`checked  ${file.name}: ${clean.rowsRead.toLocaleString('en-US')} rows, ${clean.rowsQuarantined} quarantined, ${rate(clean.rowsRead, Date.now() - t1)}`);
     cleanFiles.push(clean);
-    // The raw text is kept only to show quarantined rows as they were written.
-    if (clean.rowsQuarantined === 0) await connection.run(`drop table if exists temp.${ident(raw.table)}`);
   }
   return { summaries, cleanFiles };
 }
@@ -253,8 +253,6 @@ async function loadFiles(
     summary.warnings = await recordFileIssues(connection, clean, loadId);
     const name = clean.raw.dataset.name as DatasetName;
     cleanByDataset.set(name, [...(cleanByDataset.get(name) ?? []), clean]);
-    // The raw text is no longer needed: free its memory.
-    await connection.run(`drop table if exists temp.${ident(clean.raw.table)}`);
   }
   endPhase('validate');
   for (const [name, files] of cleanByDataset) {
@@ -276,7 +274,8 @@ async function loadFiles(
       }
     }
     log(`loaded   ${name}: ${rows.toLocaleString('en-US')} rows in ${Date.now() - t0} ms, ${rate(rows, Date.now() - t0)}`);
-    for (const file of files) await connection.run(`drop table if exists temp.${ident(file.table)}`);
+    // The raw text the clean views read is no longer needed: free its memory.
+    for (const file of files) await dropCleanFile(connection, file);
   }
   for (const [fileName, n] of await checkSoftRules(connection, loadId)) {
     const summary = summaries.get(fileName);

@@ -32,8 +32,13 @@ function fastType(meta: ColumnMeta, unit: Unit): string {
 
 export interface CleanFile {
   raw: RawFile;
-  /** Temp table: typed dataset columns, source_line, source_record, source_position, raw_rowid, is_total, problems. */
+  /**
+   * Temp table (for a big file, a view over the raw table): typed dataset columns, source_line, source_record, source_position,
+   * raw_rowid, is_total, problems. The rows with a problem or a totals row are in `${table}_flagged`.
+   */
   table: string;
+  /** Whether `table` is a view over the raw text (a big file) rather than a table of its own. */
+  isView: boolean;
   /** Records in the file, as the independent counter found them. */
   rowsRead: number;
   /** Records as the reader accounts for them: rows read + lines it could not parse + blank rows. */
@@ -47,6 +52,9 @@ export interface CleanFile {
 }
 
 const NUMERIC = new Set(['int', 'money', 'decimal']);
+
+/** From this many rows on, a file's clean rows are a view over its raw text rather than a copy. */
+export const CLEAN_VIEW_FROM_ROWS = 100_000;
 
 /** A value map that would map every value to itself: the column is used as it is, without a join. */
 const IDENTITY = '(identity)';
@@ -166,19 +174,34 @@ function columnSql(name: string, schema: z.ZodType, map: string | undefined, uni
   const found = `${label} || 'found "' || ${q('raw')} || '", expected ${expected}'`;
   const missing = `${label} || 'found nothing, expected ${expected}'`;
   const emptied = m ? q('me') : 'false';
-  const problem = `case
-      when ${m ? `${q('mp')} is not null` : 'false'} then ${label} || ${m ? q('mp') : 'NULL'}
-      when ${ident(name)} is null and ${q('raw')} is not null and ${emptied} then ${required ? missing : 'NULL'}
-      when ${ident(name)} is null and ${q('raw')} is not null then ${found}
-      when ${ident(name)} is null and ${required} then ${missing}
-      when ${outOfRange} then ${found}
-    end`;
+  // The first branch whose condition holds decides; a NULL message means no problem.
+  const branches: [string, string][] = [
+    [m ? `${q('mp')} is not null` : 'false', m ? `${label} || ${q('mp')}` : 'NULL'],
+    [`${ident(name)} is null and ${q('raw')} is not null and ${emptied}`, required ? missing : 'NULL'],
+    [`${ident(name)} is null and ${q('raw')} is not null`, found],
+    [`${ident(name)} is null and ${required}`, missing],
+    [outOfRange, found],
+  ];
+  const problem = `case ${branches.map(([when, then]) => `when ${when} then ${then}`).join(' ')} end`;
+  // The same decision as a boolean, cheap enough for every row: messages are built only for the rows it flags.
+  const hasProblem = `case ${branches.map(([when, then]) => `when ${when} then ${then === 'NULL' ? 'false' : 'true'}`).join(' ')} else false end`;
   const join = m ? `left join ${ident(map!)} ${m} on ${m}.raw = ${col}` : '';
-  return { typed, problem, join, totals: m ? `coalesce(${m}.is_total, false)` : 'false' };
+  return { typed, problem, hasProblem, join, totals: m ? `coalesce(${m}.is_total, false)` : 'false' };
 }
 
+/** SQL that is true for a raw row (alias `r`) empty in every column of its dataset. */
+function blankRowSql(raw: RawFile): string {
+  return raw.columns.length > 0 ? raw.columns.map((c) => `r.${ident(c)} is null`).join(' and ') : 'true';
+}
+
+/**
+ * Creates `table`, the file's typed rows with their problems, and `${table}_flagged`, the rows with
+ * a problem or a totals row. A big file's `table` is a view over its raw text (`asView`): its typed
+ * values are computed where they are read, never held twice in memory. A small one is a table,
+ * since many views in one union cost DuckDB more than the copies.
+ */
 async function createCleanTable(
-  connection: DuckDBConnection, raw: RawFile, references: References, maps: Map<string, string>, table: string,
+  connection: DuckDBConnection, raw: RawFile, references: References, maps: Map<string, string>, table: string, asView: boolean,
 ): Promise<void> {
   const { dataset, file } = raw;
   const pieces: ReturnType<typeof columnSql>[] = [];
@@ -200,15 +223,16 @@ async function createCleanTable(
     await connection.run(`create or replace temp table program_funding (code VARCHAR, funding_source VARCHAR)`);
     if (pairs) await connection.run(`insert into temp.program_funding values ${pairs}`);
   }
-  const blank = raw.columns.length > 0 ? raw.columns.map((c) => `r.${ident(c)} is null`).join(' and ') : 'true';
+  const blank = blankRowSql(raw);
   const typedColumns = Object.entries(dataset.schema.shape).flatMap(([name, schema]) =>
     columnMeta(schema as z.ZodType).kind === 'date' ? [name, `${name}_jalali`] : [name]);
   const ruleProblems = dataset.rules.map((rule) => {
     const label = columnMeta(dataset.schema.shape[rule.column] as z.ZodType).label;
     return `case when ${rule.breaks} then 'column ${rule.column} (${label}): found nothing, expected ${rule.expected}' end`;
   });
+  // Every row's typed values, as a view over the raw text: computed where they are read, never copied.
   await connection.run(`
-    create or replace temp table ${ident(table)} as
+    create or replace temp view ${ident(`${table}_all`)} as
     with typed as (
       select
         ${[...pieces.flatMap((p) => p.typed), ...missing].join(',\n        ')},
@@ -227,43 +251,74 @@ async function createCleanTable(
       ${fundingDefault ? 'left join temp.program_funding program_ref on program_ref.code = typed.program' : ''}
     )
     select ${typedColumns.map(ident).join(', ')}, source_line, source_record, source_position, raw_rowid, is_total,
+      (${[...pieces.map((p) => p.hasProblem), ...dataset.rules.map((rule) => `coalesce(${rule.breaks}, false)`)].join(' or ') || 'false'}) as has_problem,
       nullif(concat_ws('; ', ${[...pieces.map((p) => p.problem), ...ruleProblems].join(',\n        ') || 'NULL'}), '') as problems
     from defaulted`);
+  const all = ident(`${table}_all`);
+  const flagged = ident(`${table}_flagged`);
+  if (!asView) {
+    await connection.run(`create or replace temp table ${ident(table)} as select * exclude (has_problem) from ${all}`);
+    await connection.run(`
+      create or replace temp table ${flagged} as
+      select raw_rowid, source_line, source_record, problems, is_total from ${ident(table)} where problems is not null or is_total`);
+    return;
+  }
+  // The few rows with a problem or a totals row, with their messages: one pass, and only they are kept.
+  await connection.run(`
+    create or replace temp table ${flagged} as
+    select raw_rowid, source_line, source_record, problems, is_total from ${all} where has_problem or is_total`);
+  await connection.run(`
+    create or replace temp view ${ident(table)} as
+    select a.* exclude (has_problem, problems), f.problems
+    from ${all} a left join ${flagged} f on f.raw_rowid = a.raw_rowid`);
+}
+
+/** Drops what cleaning a file left: its views, its flagged rows and the raw text they read. */
+export async function dropCleanFile(connection: DuckDBConnection, clean: CleanFile): Promise<void> {
+  await connection.run(`drop ${clean.isView ? 'view' : 'table'} if exists temp.${ident(clean.table)}`);
+  await connection.run(`drop view if exists temp.${ident(`${clean.table}_all`)}`);
+  await connection.run(`drop table if exists temp.${ident(`${clean.table}_flagged`)}`);
+  await connection.run(`drop table if exists temp.${ident(clean.raw.table)}`);
 }
 
 /**
- * Cleans `raw` into a typed temp table with each row's problems. Runs before the load transaction
- * opens: DuckDB scans a table made inside a transaction at about half the speed.
+ * Cleans `raw` into a typed temp view with each row's problems, keeping only the rows with a
+ * problem (and totals rows) in a table of their own. Runs before the load transaction opens:
+ * DuckDB scans a table made inside a transaction at about half the speed.
  */
 export async function cleanFile(
-  connection: DuckDBConnection, raw: RawFile, references: References,
+  connection: DuckDBConnection, raw: RawFile, references: References, viewFrom = CLEAN_VIEW_FROM_ROWS,
 ): Promise<CleanFile> {
   const table = `clean_${raw.table.replace(/^raw_/, '')}`;
   // Numbers are taken by the fast SQL cast alone at first; only when that leaves rows with
   // problems are the odd numbers (Persian digits, separators) cleaned in JavaScript and the pass run again.
+  const [{ rows }] = (await queryRows<{ rows: number }>(connection, `select count(*)::BIGINT as rows from ${ident(raw.table)}`)) as [{ rows: number }];
+  const asView = Number(rows) >= viewFrom;
   let maps = await buildValueMaps(connection, raw, references, { numeric: false });
-  await createCleanTable(connection, raw, references, maps, table);
-  const [{ bad }] = (await queryRows<{ bad: number }>(connection, `select count(*)::BIGINT as bad from ${ident(table)} where problems is not null`)) as [{ bad: number }];
+  await createCleanTable(connection, raw, references, maps, table, asView);
+  const flagged = ident(`${table}_flagged`);
+  const [{ bad }] = (await queryRows<{ bad: number }>(connection, `select count(*)::BIGINT as bad from ${flagged} where problems is not null`)) as [{ bad: number }];
   if (Number(bad) > 0) {
     const numericMaps = await buildValueMaps(connection, raw, references, { numeric: true });
     if (numericMaps.size > 0) {
       maps = new Map([...maps, ...numericMaps]);
-      await createCleanTable(connection, raw, references, maps, table);
+      await createCleanTable(connection, raw, references, maps, table, asView);
     }
   }
+  const blank = blankRowSql(raw);
   const [counts] = await queryRows<{ read: number; clean: number; totals: number; bad: number; rejects: number }>(connection, `
-    select (select count(*) from ${ident(raw.table)})::BIGINT as read,
-           count(*)::BIGINT as clean,
-           count(*) filter (where is_total)::BIGINT as totals,
-           count(*) filter (where problems is not null and not is_total)::BIGINT as bad,
-           (select count(*) from ${ident(raw.rejectsTable)})::BIGINT as rejects
-    from ${ident(table)}`);
+    select ${Number(rows)}::BIGINT as read,
+           (select count(*) from ${ident(raw.table)} r where not (${blank}))::BIGINT as clean,
+           (select count(*) from ${flagged} where is_total)::BIGINT as totals,
+           (select count(*) from ${flagged} where problems is not null and not is_total)::BIGINT as bad,
+           (select count(*) from ${ident(raw.rejectsTable)})::BIGINT as rejects`);
   const c = counts!;
   const periodNote = await folderPeriodNote(connection, raw, table);
   return {
     periodNote,
     raw,
     table,
+    isView: asView,
     rowsRead: raw.counted.records,
     rowsAccounted: Number(c.read) + Number(c.rejects),
     rowsBlank: Number(c.read) - Number(c.clean),
@@ -311,7 +366,7 @@ export async function recordFileIssues(connection: DuckDBConnection, clean: Clea
         select c.source_line, c.source_record, split_part(c.problems, ' ', 2) as column_name,
                ${locationSql('$file', 'c.source_line', 'c.source_record')} || ': ' || c.problems as message,
                ${rawValuesJson(raw.columns, 'r')} as raw_values
-        from ${ident(table)} c join ${ident(raw.table)} r on r.rowid = c.raw_rowid
+        from ${ident(`${table}_flagged`)} c join ${ident(raw.table)} r on r.rowid = c.raw_rowid
         where c.problems is not null and not c.is_total)`, { load_id: loadId, dataset: dataset.name, file: file.name });
     await connection.run(`
       insert into quarantine (load_id, dataset, source_file, source_line, source_record, message, raw_values)
@@ -347,21 +402,27 @@ export function rawValuesJson(columns: string[], r: string): string {
 async function checkTotals(connection: DuckDBConnection, raw: RawFile, table: string, loadId: number): Promise<number> {
   const moneyColumns = raw.columns.filter((c) => ['money', 'int'].includes(columnMeta(raw.dataset.schema.shape[c] as z.ZodType).kind) && !['year', 'quarter'].includes(c));
   if (moneyColumns.length === 0) return 0;
-  const checks = moneyColumns.map((c) => {
-    const label = columnMeta(raw.dataset.schema.shape[c] as z.ZodType).label;
-    return `select t.source_line, '${c}' as col, '${label}' as label, t.${ident(c)}::VARCHAR as stated,
-        (select sum(a.${ident(c)}) from ${ident(table)} a where not a.is_total and a.source_line < t.source_line)::VARCHAR as summed
-      from ${ident(table)} t where t.is_total and t.${ident(c)} is not null`;
-  });
-  const rows = await queryRows<{ source_line: number; col: string; label: string; stated: string; summed: string | null }>(connection,
-    `select * from (${checks.join(' union all ')}) where summed is distinct from stated and stated::DECIMAL(38,6) is distinct from summed::DECIMAL(38,6) order by source_line, col`);
-  for (const row of rows) {
-    await connection.run(`insert into dq_warnings values ($load_id, $dataset, $file, $line, 'totals_row_mismatch', $message)`, {
-      load_id: loadId, dataset: raw.dataset.name, file: raw.file.name, line: Number(row.source_line),
-      message: `${raw.file.name} line ${row.source_line}: the totals row gives ${row.col} (${row.label}) = ${trimDecimal(row.stated)} but the rows above add up to ${trimDecimal(row.summed ?? '0')}`,
-    });
+  // One pass over the file's rows for every totals row and column: the sums of the rows above it.
+  const summed = await queryRows<Record<string, string | number | null>>(connection, `
+    select t.source_line, ${moneyColumns.map((c, i) => `any_value(t.${ident(c)})::VARCHAR as stated_${i}, sum(a.${ident(c)})::VARCHAR as summed_${i}`).join(', ')}
+    from ${ident(table)} t left join ${ident(table)} a on a.source_line < t.source_line and not a.is_total
+    where t.is_total
+    group by t.source_line order by t.source_line`);
+  let warnings = 0;
+  for (const row of summed) {
+    for (const [i, c] of moneyColumns.entries()) {
+      const stated = row[`stated_${i}`] as string | null;
+      const total = (row[`summed_${i}`] as string | null) ?? '0';
+      if (stated === null || stated === total || trimDecimal(stated) === trimDecimal(total)) continue;
+      const label = columnMeta(raw.dataset.schema.shape[c] as z.ZodType).label;
+      await connection.run(`insert into dq_warnings values ($load_id, $dataset, $file, $line, 'totals_row_mismatch', $message)`, {
+        load_id: loadId, dataset: raw.dataset.name, file: raw.file.name, line: Number(row.source_line),
+        message: `${raw.file.name} line ${row.source_line}: the totals row gives ${c} (${label}) = ${trimDecimal(stated)} but the rows above add up to ${trimDecimal(total)}`,
+      });
+      warnings++;
+    }
   }
-  return rows.length;
+  return warnings;
 }
 
 /** A decimal's text without trailing zeros (12500.500000 → 12500.5). */

@@ -114,10 +114,10 @@ async function readCsv(
   }
   const bom = readHead(path, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
   const dataStart = bom + Buffer.byteLength(headText.slice(0, header.dataOffset), 'utf8');
-  const counted = await countCsvRecords(path, dataStart, header.delimiter, header.cells.length);
   // Lines above the data: DuckDB's `skip` counts them, but it loses its way when a cell there is
   // quoted across lines; then the file is read from a copy that starts where the data starts.
   const linesAbove = header.lastLine + 1;
+  const utf8Path = path;
   let skip = linesAbove;
   if (headText.slice(0, header.dataOffset).includes('"')) {
     const copy = join(tmpDir, `${key}.from-data.csv`);
@@ -125,21 +125,35 @@ async function readCsv(
     path = copy;
     skip = 0;
   }
-  // DuckDB's reader cannot take a file whose lines end in several ways (above the data or in it).
-  if (mixedLineBreaks(counted.lineBreaks | lineBreakKinds(headText.slice(0, header.dataOffset)))) {
-    const copy = join(tmpDir, `${key}.line-breaks.csv`);
-    await unifyLineBreaks(path, copy);
-    path = copy;
-  }
-  if (counted.blank > 0) {
-    const copy = join(tmpDir, `${key}.blank-lines.csv`);
-    await keepBlankLines(path, copy, header.delimiter, header.cells.length);
-    path = copy;
-  }
   const table = `raw_${key}`;
   const select = header.columns.flatMap((column, i) => (column ? [`c${i} as ${ident(column)}`] : [])).join(', ');
-  const source = { path, skip, lineOffset: linesAbove - skip, delimiter: header.delimiter, columns: header.cells.length, encoding, select };
-  await readCsvLines(connection, source, table, rejectsTable, tmpDir);
+  const read = (from: string) => readCsvLines(connection, { path: from, skip, lineOffset: linesAbove - skip, delimiter: header.delimiter, columns: header.cells.length, encoding, select }, table, rejectsTable, tmpDir);
+  // The independent count runs in JavaScript while DuckDB reads the file in its own threads.
+  let readError: unknown;
+  const [counted] = await Promise.all([
+    countCsvRecords(utf8Path, dataStart, header.delimiter, header.cells.length),
+    read(path).catch((error: unknown) => { readError = error; }),
+  ]);
+  // Most files are read as they are. DuckDB's reader cannot take a file whose lines end in several
+  // ways, and it skips blank lines, which would shift every later line number: such a file, which
+  // only the count tells, is read again from a copy that mends it.
+  const mixed = mixedLineBreaks(counted.lineBreaks | lineBreakKinds(headText.slice(0, header.dataOffset)));
+  if (mixed || counted.blank > 0) {
+    if (mixed) {
+      const copy = join(tmpDir, `${key}.line-breaks.csv`);
+      await unifyLineBreaks(path, copy);
+      path = copy;
+    }
+    if (counted.blank > 0) {
+      const copy = join(tmpDir, `${key}.blank-lines.csv`);
+      await keepBlankLines(path, copy, header.delimiter, header.cells.length);
+      path = copy;
+    }
+    await createRejectsTable(connection, rejectsTable);
+    await read(path);
+  } else if (readError) {
+    throw readError;
+  }
   const [{ rejects }] = await queryRows<{ rejects: number }>(connection, `select count(*)::INTEGER as rejects from ${ident(rejectsTable)}`) as [{ rejects: number }];
   const names = headerNames(dataset);
   const notes = header.cells.flatMap((cell, i) => {
