@@ -202,7 +202,7 @@ function blankRowSql(raw: RawFile): string {
  */
 async function createCleanTable(
   connection: DuckDBConnection, raw: RawFile, references: References, maps: Map<string, string>, table: string, asView: boolean,
-): Promise<void> {
+): Promise<number> {
   const { dataset, file } = raw;
   const pieces: ReturnType<typeof columnSql>[] = [];
   const missing: string[] = [];
@@ -240,37 +240,48 @@ async function createCleanTable(
         ${raw.recordSql} as source_record,
         ${raw.positionSql} as source_position,
         r.rowid as raw_rowid,
-        ${pieces.map((p) => p.totals).join(' or ') || 'false'} as is_total
+        ${pieces.map((p) => p.totals).join(' or ') || 'false'} as is_total,
+        (${blank}) as is_blank
       from ${raw.fromSql}
       ${pieces.map((p) => p.join).join('\n      ')}
-      where not (${blank})
     ),
     defaulted as (
       select * replace (${fundingDefault ? 'coalesce(typed.funding_source, program_ref.funding_source) as funding_source' : 'typed.source_line as source_line'})
       from typed
       ${fundingDefault ? 'left join temp.program_funding program_ref on program_ref.code = typed.program' : ''}
     )
-    select ${typedColumns.map(ident).join(', ')}, source_line, source_record, source_position, raw_rowid, is_total,
+    select ${typedColumns.map(ident).join(', ')}, source_line, source_record, source_position, raw_rowid, is_total, is_blank,
       (${[...pieces.map((p) => p.hasProblem), ...dataset.rules.map((rule) => `coalesce(${rule.breaks}, false)`)].join(' or ') || 'false'}) as has_problem,
       nullif(concat_ws('; ', ${[...pieces.map((p) => p.problem), ...ruleProblems].join(',\n        ') || 'NULL'}), '') as problems
     from defaulted`);
   const all = ident(`${table}_all`);
   const flagged = ident(`${table}_flagged`);
   if (!asView) {
-    await connection.run(`create or replace temp table ${ident(table)} as select * exclude (has_problem) from ${all}`);
+    await connection.run(`create or replace temp table ${ident(table)} as select * exclude (has_problem, is_blank) from ${all} where not is_blank`);
     await connection.run(`
       create or replace temp table ${flagged} as
       select raw_rowid, source_line, source_record, problems, is_total from ${ident(table)} where problems is not null or is_total`);
-    return;
+    const [{ blank: blankRows }] = (await queryRows<{ blank: number }>(connection,
+      `select count(*)::BIGINT as blank from ${ident(raw.table)} r where ${blank}`)) as [{ blank: number }];
+    return Number(blankRows);
   }
-  // The few rows with a problem or a totals row, with their messages: one pass, and only they are kept.
+  // One pass over the raw text finds the few rows with a problem, the totals rows and the blank
+  // rows, with their messages; only they are kept.
+  const marked = ident(`${table}_marked`);
   await connection.run(`
-    create or replace temp table ${flagged} as
-    select raw_rowid, source_line, source_record, problems, is_total from ${all} where has_problem or is_total`);
+    create or replace temp table ${marked} as
+    select raw_rowid, source_line, source_record, problems, is_total, is_blank from ${all} where has_problem or is_total or is_blank`);
+  await connection.run(`
+    create or replace temp table ${flagged} as select * exclude (is_blank) from ${marked} where not is_blank`);
+  const [{ blank: blankRows }] = (await queryRows<{ blank: number }>(connection,
+    `select count(*)::BIGINT as blank from ${marked} where is_blank`)) as [{ blank: number }];
+  await connection.run(`drop table ${marked}`);
   await connection.run(`
     create or replace temp view ${ident(table)} as
-    select a.* exclude (has_problem, problems), f.problems
-    from ${all} a left join ${flagged} f on f.raw_rowid = a.raw_rowid`);
+    select a.* exclude (has_problem, problems, is_blank), f.problems
+    from ${all} a left join ${flagged} f on f.raw_rowid = a.raw_rowid
+    where not a.is_blank`);
+  return Number(blankRows);
 }
 
 /** Drops what cleaning a file left: its views, its flagged rows and the raw text they read. */
@@ -295,21 +306,18 @@ export async function cleanFile(
   const [{ rows }] = (await queryRows<{ rows: number }>(connection, `select count(*)::BIGINT as rows from ${ident(raw.table)}`)) as [{ rows: number }];
   const asView = Number(rows) >= viewFrom;
   let maps = await buildValueMaps(connection, raw, references, { numeric: false });
-  await createCleanTable(connection, raw, references, maps, table, asView);
+  let blankRows = await createCleanTable(connection, raw, references, maps, table, asView);
   const flagged = ident(`${table}_flagged`);
   const [{ bad }] = (await queryRows<{ bad: number }>(connection, `select count(*)::BIGINT as bad from ${flagged} where problems is not null`)) as [{ bad: number }];
   if (Number(bad) > 0) {
     const numericMaps = await buildValueMaps(connection, raw, references, { numeric: true });
     if (numericMaps.size > 0) {
       maps = new Map([...maps, ...numericMaps]);
-      await createCleanTable(connection, raw, references, maps, table, asView);
+      blankRows = await createCleanTable(connection, raw, references, maps, table, asView);
     }
   }
-  const blank = blankRowSql(raw);
-  const [counts] = await queryRows<{ read: number; clean: number; totals: number; bad: number; rejects: number }>(connection, `
-    select ${Number(rows)}::BIGINT as read,
-           (select count(*) from ${ident(raw.table)} r where not (${blank}))::BIGINT as clean,
-           (select count(*) from ${flagged} where is_total)::BIGINT as totals,
+  const [counts] = await queryRows<{ totals: number; bad: number; rejects: number }>(connection, `
+    select (select count(*) from ${flagged} where is_total)::BIGINT as totals,
            (select count(*) from ${flagged} where problems is not null and not is_total)::BIGINT as bad,
            (select count(*) from ${ident(raw.rejectsTable)})::BIGINT as rejects`);
   const c = counts!;
@@ -320,8 +328,8 @@ export async function cleanFile(
     table,
     isView: asView,
     rowsRead: raw.counted.records,
-    rowsAccounted: Number(c.read) + Number(c.rejects),
-    rowsBlank: Number(c.read) - Number(c.clean),
+    rowsAccounted: Number(rows) + Number(c.rejects),
+    rowsBlank: blankRows,
     rowsTotals: Number(c.totals),
     rowsQuarantined: Number(c.bad) + Number(c.rejects),
     warnings: raw.notes.length + (periodNote ? 1 : 0),
