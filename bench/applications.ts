@@ -13,14 +13,19 @@ const SECTORS = ['agriculture', 'industry', 'services', 'tourism', 'handicrafts'
 const STATUSES = ['referred', 'approved', 'contracted', 'disbursed', 'disbursed', 'disbursed', 'rejected', 'withdrawn'];
 const REASONS = ['collateral', 'guarantor', 'bank_liquidity', 'ineligible', 'own_contribution', 'applicant_withdrew'];
 
+/** What a generated file is of: its year, and one quarter only when given (ids start with `A<yy>-`). */
+export interface GeneratedPeriod { year?: number; quarter?: number }
+
 /** Writes `rows` applications to `csv` (deterministic: row i is a function of i alone). */
-export async function writeApplicationsCsv(csv: string, rows: number): Promise<void> {
+export async function writeApplicationsCsv(csv: string, rows: number, period: GeneratedPeriod = {}): Promise<void> {
+  const year = period.year ?? 1394;
+  const prefix = `A${String(year).slice(2)}${period.quarter ? `Q${period.quarter}` : ''}-`;
   const out = createWriteStream(csv);
   out.write('application_id,year,quarter,program,bank,agency,county,sector,requested_amount,approved_amount,disbursed_amount,status,reason_code,jobs_committed,referral_date,disbursement_date\n');
   let chunk = '';
   for (let i = 0; i < rows; i++) {
     const h = Math.imul(i + 1, 2654435761) >>> 0;
-    const quarter = 1 + (h % 4);
+    const quarter = period.quarter ?? 1 + (h % 4);
     const month = (quarter - 1) * 3 + 1 + ((h >>> 3) % 3);
     const day = 1 + ((h >>> 5) % 28);
     const status = STATUSES[(h >>> 7) % STATUSES.length]!;
@@ -28,9 +33,9 @@ export async function writeApplicationsCsv(csv: string, rows: number): Promise<v
     const approved = ['approved', 'contracted', 'disbursed'].includes(status) ? (requested * 0.9).toFixed(1) : '';
     const disbursed = status === 'disbursed' ? approved : '';
     const reason = status === 'rejected' || status === 'withdrawn' ? REASONS[(h >>> 11) % REASONS.length]! : '';
-    const date = `1394/${String(month).padStart(2, '0')}/${String(day).padStart(2, '0')}`;
-    const paid = status === 'disbursed' ? `1394/${String(Math.min(12, month + 1)).padStart(2, '0')}/${String(day).padStart(2, '0')}` : '';
-    chunk += `A94-${i},1394,${quarter},${PROGRAMS[h % 10]},${BANKS[(h >>> 13) % 10]},${AGENCIES[(h >>> 15) % 8]},${COUNTIES[(h >>> 17) % 12]},${SECTORS[(h >>> 19) % 6]},${requested.toFixed(1)},${approved},${disbursed},${status},${reason},${1 + ((h >>> 21) % 4)},${date},${paid}\n`;
+    const date = `${year}/${String(month).padStart(2, '0')}/${String(day).padStart(2, '0')}`;
+    const paid = status === 'disbursed' ? `${year}/${String(Math.min(12, month + 1)).padStart(2, '0')}/${String(day).padStart(2, '0')}` : '';
+    chunk += `${prefix}${i},${year},${quarter},${PROGRAMS[h % 10]},${BANKS[(h >>> 13) % 10]},${AGENCIES[(h >>> 15) % 8]},${COUNTIES[(h >>> 17) % 12]},${SECTORS[(h >>> 19) % 6]},${requested.toFixed(1)},${approved},${disbursed},${status},${reason},${1 + ((h >>> 21) % 4)},${date},${paid}\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';

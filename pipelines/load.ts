@@ -95,25 +95,29 @@ export async function loadDataset(
       create or replace temp table ${ident(incoming)} as
       select s.*, t.load_id is not null as is_stored, t.load_id is not null and ${valuesEqual} as is_unchanged
       from (${loadable}) s left join ${ident(name)} t on ${keyMatch(dataset, 's', 't')}`);
-    // The stored rows about to be replaced keep their old values in replaced_rows.
-    await connection.run(`
-      insert into replaced_rows (load_id, dataset, change, natural_key, old_values, old_load_id, old_source_file,
-        old_source_line, old_source_record, new_source_file, new_source_line)
-      select $load_id, $dataset, 'replaced', ${keyJson(dataset, 't')}, ${storedValuesJson(dataset, 't')}, t.load_id, t.source_file,
-        t.source_line, t.source_record, s.source_file, s.source_line
-      from ${ident(name)} t join ${ident(incoming)} s on ${keyMatch(dataset, 's', 't')}
-      where s.is_stored and not s.is_unchanged`, { load_id: loadId, dataset: name });
-    await connection.run(`
-      delete from ${ident(name)} t using ${ident(incoming)} s
-      where ${keyMatch(dataset, 's', 't')} and s.is_stored and not s.is_unchanged`);
-    await connection.run(`
-      insert into ${ident(name)} (${target}) select ${columns.map((c) => `s.${ident(c)}`).join(', ')}, ${lineage}
-      from ${ident(incoming)} s where not s.is_unchanged`, { load_id: loadId });
     perFile = await queryRows(connection, `
       select file_index, count(*) filter (where not is_stored)::BIGINT as added,
         count(*) filter (where is_stored and not is_unchanged)::BIGINT as replaced,
         count(*) filter (where is_unchanged)::BIGINT as unchanged
       from ${ident(incoming)} group by file_index`);
+    // A new quarter replaces nothing: the stored table is then not read again.
+    const replacing = perFile.some((f) => Number(f.replaced) > 0);
+    if (replacing) {
+      // The stored rows about to be replaced keep their old values in replaced_rows.
+      await connection.run(`
+        insert into replaced_rows (load_id, dataset, change, natural_key, old_values, old_load_id, old_source_file,
+          old_source_line, old_source_record, new_source_file, new_source_line)
+        select $load_id, $dataset, 'replaced', ${keyJson(dataset, 't')}, ${storedValuesJson(dataset, 't')}, t.load_id, t.source_file,
+          t.source_line, t.source_record, s.source_file, s.source_line
+        from ${ident(name)} t join ${ident(incoming)} s on ${keyMatch(dataset, 's', 't')}
+        where s.is_stored and not s.is_unchanged`, { load_id: loadId, dataset: name });
+      await connection.run(`
+        delete from ${ident(name)} t using ${ident(incoming)} s
+        where ${keyMatch(dataset, 's', 't')} and s.is_stored and not s.is_unchanged`);
+    }
+    await connection.run(`
+      insert into ${ident(name)} (${target}) select ${columns.map((c) => `s.${ident(c)}`).join(', ')}, ${lineage}
+      from ${ident(incoming)} s where not s.is_unchanged`, { load_id: loadId });
   }
   await connection.run('set preserve_insertion_order = true');
   // The keys this run found unchanged: the soft rules check them again, so that a reload warns as the first load did.

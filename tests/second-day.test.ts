@@ -120,7 +120,7 @@ describe('help everywhere', () => {
     ['pipelines/cli/start.ts', 'Usage: npm start -- [--out DIR]'],
     ['scripts/generate-sample.ts', 'Usage: npm run sample --'],
     ['scripts/readme-contract.ts', 'Usage: npm run docs --'],
-    ['bench/load.ts', 'Usage: npm run bench -- [--rows N] [--out DIR] [--prepare-only]'],
+    ['bench/load.ts', 'Usage: npm run bench -- [--rows N] [--runs R] [--add K] [--out DIR] [--profile] [--prepare-only]'],
     ['bench/models.ts', 'Usage: npx tsx bench/models.ts [ROWS...] [--sql DIR]'],
     ['pipelines/cli/dashboards.ts', 'Usage: npm run dashboards -- [--db FILE] [--out DIR] [--pdf] [--as-of Y-QN]'],
     ['bench/dashboards.ts', 'Usage: npm run bench:dashboards -- [--rows N]'],
