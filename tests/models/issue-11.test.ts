@@ -473,6 +473,48 @@ group('review: the counting rule in every rollup', () => {
       where scope = 'province' and quarter = 2`)).toEqual([['1500', '300', 0.2, '1200']]);
   });
 
+  it('fills an agency\'s quota at a bank that reports with the bank\'s figure, not a second time with its own', async () => {
+    const query = await build(quota);
+    // First notified, first absorbed with Mellat's 300: its own Q1 notice takes all of it, the
+    // committee's Q2 quota nothing. It was 300 and 100: the committee's 100 counted a second time.
+    expect(await query(`select notification_quarter, agency, allocated_amount, is_reported, absorbed_in_year_amount
+      from int_notification_fill order by notification_quarter`))
+      .toEqual([[1, n, '1000', true, '300'], [2, 'relief_committee', '500', true, '0']]);
+    // 1500 − 300 = 1200 left at year end (it was 1500 − 400 = 1100).
+    expect(await query(`select bank, allocated_amount, absorbed_in_year_amount, unabsorbed_amount, unabsorbed_notification_count
+      from mart_carry_over`)).toEqual([['mellat', '1500', '300', '1200', 2]]);
+  });
+
+  it('fills a bank\'s notifications with the agencies\' lending when they report in its stead (the overlap example)', async () => {
+    const query = await build({
+      allocations: overlap.allocations,
+      absorption: [
+        ...overlap.absorption,
+        // 1395: Mellat reports 100 again; Saderat still sends nothing, the committee reports 500 through it.
+        { ...report(1, 'support_bodies', 'mellat', { disbursed: '100' }), year: 1395 },
+        { ...report(1, 'support_bodies', 'saderat', { disbursed: '500' }, { agency: 'relief_committee' }), year: 1395 },
+      ],
+    });
+    expect(await query(`select bank, allocated_amount, is_reported, absorbed_in_year_amount, absorbed_by_next_year_amount
+      from int_notification_fill order by bank`)).toEqual([
+      // Mellat's 300, then 1395's 100 on what is left: 400 by the end of 1395.
+      ['mellat', '1000', true, '300', '400'],
+      // The committee's 200 at Saderat, then its 500 of 1395 on the 800 left: 700. It was
+      // unreported (NULL): Saderat's key had no report of its own.
+      ['saderat', '1000', true, '200', '700'],
+    ]);
+    // 300 + 200 = 500 of 2000, as mart_absorption_trend (it was 300 of the 1000 "reported").
+    expect(await query(`select allocated_amount, reported_allocated_amount, absorbed_in_year_amount, absorption_rate
+      from mart_notification_timing where scope = 'province' and year = 1394 and notification_quarter = 1`))
+      .toEqual([['2000', '2000', '500', 0.25]]);
+    expect(await query(`select bank, reported_allocated_amount, absorbed_in_year_amount, unabsorbed_amount, next_year_followed_amount,
+        absorbed_next_year_amount, still_unabsorbed_amount from mart_carry_over where year = 1394 order by bank`)).toEqual([
+      ['mellat', '1000', '300', '700', '700', '100', '600'],
+      // 1000 − 200 = 800 unabsorbed, 500 of it absorbed in 1395, 300 still not (it was all 0).
+      ['saderat', '1000', '200', '800', '800', '500', '300'],
+    ]);
+  });
+
   it('sets a bank\'s key beside the agencies\' lending of its own county only', async () => {
     const query = await build({
       allocations: [
