@@ -45,8 +45,9 @@ export interface DashboardData {
   codes: Record<Dimension | 'reason' | 'axis' | 'project_status', CodeName[]>;
   /** mart_absorption with mart_gap_stages (same grain): [y, q, program, fs, bank, agency, county, flags,
    *  allocated, referred, approved, contracted, disbursed, jobs_committed, not_referred, not_approved,
-   *  not_contracted, not_disbursed, residual]; codes as indices into `codes`, -1 for NULL;
-   *  flags bit 1 = is_in_totals, bit 2 = is_reported, bit 4 = report_source agency. */
+   *  not_contracted, not_disbursed, residual, known_disbursed]; codes as indices into `codes`, -1 for NULL;
+   *  flags bit 1 = is_in_totals, bit 2 = is_reported, bit 4 = report_source agency, bit 8 = is_carried,
+   *  bit 16 = is_allocation_reported, bit 32 = is_reported_by_agencies. */
   absorption: (number | string | null)[][];
   /** mart_reasons, origin 'reported': [y, q, reason, program, bank, agency, county, amount, count]. */
   reasons: (number | string | null)[][];
@@ -226,8 +227,10 @@ type Coder = (dim: string, value: unknown) => number;
 /**
  * Overview, absorption and gap-stage views: mart_absorption at its own grain (one row per reporting
  * key), with the key's mart_gap_stages parts beside it (the same grain; one row set keeps the file
- * small). The page carries each key's latest report forward within the year, as
- * mart_absorption_trend does (README, metric dictionary 12), so its sums at any filter follow that rule.
+ * small). The mart's own counting columns come along (known_disbursed_amount, the key's latest
+ * report carried; is_carried; is_allocation_reported; is_reported_by_agencies), so the page's sums at
+ * any filter follow mart_absorption_trend's and mart_league_tables' rule (README, metric dictionary
+ * 5 and 12) without deriving it again.
  */
 async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<DashboardData['absorption']> {
   const rows = await queryRows<Row>(
@@ -235,12 +238,15 @@ async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<Dashboa
     `
     select a.year, a.quarter, a.program, a.funding_source, a.bank, a.agency, a.county,
            (case when a.is_in_totals then 1 else 0 end) + (case when a.is_reported then 2 else 0 end)
-             + (case when a.report_source = 'agency' then 4 else 0 end) as flags,
+             + (case when a.report_source = 'agency' then 4 else 0 end) + (case when a.is_carried then 8 else 0 end)
+             + (case when a.is_allocation_reported then 16 else 0 end)
+             + (case when a.is_reported_by_agencies then 32 else 0 end) as flags,
            a.allocated_amount::varchar as allocated, a.referred_amount::varchar as referred,
            a.approved_amount::varchar as approved, a.contracted_amount::varchar as contracted,
            a.disbursed_amount::varchar as disbursed, a.jobs_committed,
            g.not_referred_amount::varchar as g1, g.not_approved_amount::varchar as g2,
-           g.not_contracted_amount::varchar as g3, g.not_disbursed_amount::varchar as g4, g.residual_amount::varchar as g5
+           g.not_contracted_amount::varchar as g3, g.not_disbursed_amount::varchar as g4, g.residual_amount::varchar as g5,
+           a.known_disbursed_amount::varchar as known
     from mart_absorption a
     left join mart_gap_stages g on g.year = a.year and g.quarter = a.quarter and g.program = a.program
       and g.funding_source is not distinct from a.funding_source and g.bank is not distinct from a.bank
@@ -267,6 +273,7 @@ async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<Dashboa
     compactDecimal(r.g3),
     compactDecimal(r.g4),
     compactDecimal(r.g5),
+    compactDecimal(r.known),
   ]);
 }
 
@@ -551,6 +558,7 @@ const VIEW_SOURCES: Record<ViewId, { datasets: string[]; metrics: string[] }> = 
       'mart_absorption_trend.carried_key_count',
       'mart_absorption_trend.unreported_allocated_amount',
       'mart_absorption.is_in_totals',
+      'mart_absorption.is_allocation_reported',
       'mart_absorption.jobs_committed',
       'mart_jobs_by_axis.new_jobs',
       'mart_jobs_by_axis.sustained_jobs',
@@ -562,6 +570,7 @@ const VIEW_SOURCES: Record<ViewId, { datasets: string[]; metrics: string[] }> = 
       'mart_absorption.allocated_amount',
       'mart_absorption.disbursed_amount',
       'mart_absorption.is_in_totals',
+      'mart_absorption.is_reported_by_agencies',
       'mart_absorption_trend.carried_key_count',
       'mart_absorption_trend.absorption_rate',
       'mart_absorption_trend.absorption_gap',
