@@ -34,9 +34,8 @@ const A = {
   contracted: 11,
   disbursed: 12,
   jobs: 13,
-  firstStage: 14,
   // mart_absorption.known_disbursed_amount: the key's latest report of the year, carried to the quarter.
-  known: 19,
+  known: 14,
 } as const;
 // mart_absorption's flags (dashboards/data.ts packs them into one number).
 const IN_TOTALS = 1;
@@ -54,7 +53,8 @@ const micro = (v: unknown): bigint | null => (typeof v === 'bigint' ? v : parseM
 
 /** The money columns of each row set, parsed from text to BigInt micro-units once. */
 const MONEY_COLUMNS = {
-  absorption: [8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19],
+  absorption: [8, 9, 10, 11, 12, 14],
+  gaps: [5, 6, 7, 8, 9],
   reasons: [7],
   timing: [3, 4, 5, 6, 7],
   carry: [3, 4, 5, 6, 7, 8, 9],
@@ -262,14 +262,17 @@ export class DashboardModel {
       .map(([year, quarter]) => ({ year, quarter, sum: this.sum(this.absorptionRows(f, { year, quarter })) }));
   }
 
-  /** Gap by funnel stage (mart_gap_stages, rows in totals), per programme; parts in stage order. */
+  /**
+   * Gap by funnel stage per programme, parts in stage order: mart_gap_by_unit's units (programme,
+   * bank, county) of the period, each allocation counted once against the counted lending.
+   */
   gapStages(f: Filters): { program: number; parts: bigint[] }[] {
     const groups = new Map<number, bigint[]>();
-    for (const r of this.absorptionRows(f)) {
-      if (!(num(r[A.flags]) & IN_TOTALS)) continue;
-      const p = num(r[A.program]);
+    for (const r of this.data.gaps) {
+      if (r[0] !== f.year || r[1] !== f.quarter || !this.matches(r, f, { program: 2, bank: 3, county: 4 })) continue;
+      const p = num(r[2]);
       const parts = groups.get(p) ?? [0n, 0n, 0n, 0n, 0n];
-      for (let i = 0; i < 5; i++) parts[i]! += micro(r[A.firstStage + i]) ?? 0n;
+      for (let i = 0; i < 5; i++) parts[i]! += micro(r[5 + i]) ?? 0n;
       groups.set(p, parts);
     }
     return [...groups.entries()].map(([program, parts]) => ({ program, parts }));

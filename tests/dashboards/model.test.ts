@@ -108,6 +108,23 @@ describe('the dashboard model', () => {
     expect([money(province.disbursed), rateOf(province), money(gapOf(province))]).toEqual(Object.values(trend!));
   });
 
+  it("splits a unit's gap by stage with every allocation once, as mart_gap_by_unit does", async () => {
+    // Mellat 1,000 and the relief committee's own quota of 500 at Mellat; Mellat reports its funnel
+    // (900 referred, 700 approved, 500 contracted, 300 paid), which includes the committee's 100.
+    const model = await modelOf(
+      [allocation('mellat', '1000'), allocation('mellat', '500', { agency: 'relief_committee' })],
+      [
+        { ...report(1, 'mellat', '300'), referred_amount: '900', approved_amount: '700', contracted_amount: '500' },
+        report(1, 'mellat', '100', { agency: 'relief_committee' }),
+      ],
+    );
+    const stages = model.gapStages({ year: 1394, quarter: 1, program: -1, funding_source: -1, bank: -1, county: -1 });
+    // 1500 − 900, 900 − 700, 700 − 500, 500 − 300, nothing left: 1200, the whole gap. The page
+    // summed mart_gap_stages over keys in totals: Mellat's own 1000 − 900 = 100 not referred, the
+    // committee's 500 left out.
+    expect(stages.map((g) => g.parts.map(money))).toEqual([['600', '200', '200', '200', '0']]);
+  });
+
   it('leaves out of the rate the allocation of a county the agencies did not report', async () => {
     // Saderat is allocated 1,000 in Shiraz and 1,000 in Fasa, sends nothing; the committee reports
     // 200 through it in Shiraz only: 200 of 1000, a gap of 800, and 1000 (Fasa) kept apart.
