@@ -43,8 +43,8 @@ export interface DashboardData {
     hasReplacedRows: boolean;
   };
   codes: Record<Dimension | 'reason' | 'axis' | 'project_status', CodeName[]>;
-  /** mart_absorption: [y, q, program, fs, bank, agency, county, flags, allocated, referred, approved,
-   *  contracted, disbursed, jobs_committed, known_disbursed]; codes as indices into `codes`, -1 for NULL;
+  /** mart_absorption, the columns the page sums: [y, q, program, fs, bank, agency, county, flags, allocated,
+   *  jobs_committed, known_disbursed]; codes as indices into `codes`, -1 for NULL;
    *  flags bit 1 = is_in_totals, bit 2 = is_reported, bit 4 = report_source agency, bit 8 = is_carried,
    *  bit 16 = is_allocation_reported, bit 32 = is_reported_by_agencies. */
   absorption: (number | string | null)[][];
@@ -244,9 +244,7 @@ async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<Dashboa
              + (case when a.report_source = 'agency' then 4 else 0 end) + (case when a.is_carried then 8 else 0 end)
              + (case when a.is_allocation_reported then 16 else 0 end)
              + (case when a.is_reported_by_agencies then 32 else 0 end) as flags,
-           a.allocated_amount::varchar as allocated, a.referred_amount::varchar as referred,
-           a.approved_amount::varchar as approved, a.contracted_amount::varchar as contracted,
-           a.disbursed_amount::varchar as disbursed, a.jobs_committed, a.known_disbursed_amount::varchar as known
+           a.allocated_amount::varchar as allocated, a.jobs_committed, a.known_disbursed_amount::varchar as known
     from mart_absorption a
     order by a.year, a.quarter, a.program, a.bank, a.agency, a.county`,
   );
@@ -260,10 +258,6 @@ async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<Dashboa
     code('county', r.county),
     Number(r.flags),
     compactDecimal(r.allocated),
-    compactDecimal(r.referred),
-    compactDecimal(r.approved),
-    compactDecimal(r.contracted),
-    compactDecimal(r.disbursed),
     r.jobs_committed === null ? null : Number(r.jobs_committed),
     compactDecimal(r.known),
   ]);

@@ -29,13 +29,9 @@ const A = {
   county: 6,
   flags: 7,
   allocated: 8,
-  referred: 9,
-  approved: 10,
-  contracted: 11,
-  disbursed: 12,
-  jobs: 13,
+  jobs: 9,
   // mart_absorption.known_disbursed_amount: the key's latest report of the year, carried to the quarter.
-  known: 14,
+  known: 10,
 } as const;
 // mart_absorption's flags (dashboards/data.ts packs them into one number).
 const IN_TOTALS = 1;
@@ -53,7 +49,7 @@ const micro = (v: unknown): bigint | null => (typeof v === 'bigint' ? v : parseM
 
 /** The money columns of each row set, parsed from text to BigInt micro-units once. */
 const MONEY_COLUMNS = {
-  absorption: [8, 9, 10, 11, 12, 14],
+  absorption: [8, 10],
   gaps: [5, 6, 7, 8, 9],
   reasons: [7],
   timing: [3, 4, 5, 6, 7],
