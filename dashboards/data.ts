@@ -43,11 +43,14 @@ export interface DashboardData {
     hasReplacedRows: boolean;
   };
   codes: Record<Dimension | 'reason' | 'axis' | 'project_status', CodeName[]>;
-  /** mart_absorption with mart_gap_stages (same grain): [y, q, program, fs, bank, agency, county, flags,
-   *  allocated, referred, approved, contracted, disbursed, jobs_committed, not_referred, not_approved,
-   *  not_contracted, not_disbursed, residual]; codes as indices into `codes`, -1 for NULL;
-   *  flags bit 1 = is_in_totals, bit 2 = is_reported, bit 4 = report_source agency. */
+  /** mart_absorption, the columns the page sums: [y, q, program, fs, bank, agency, county, flags, allocated,
+   *  jobs_committed, known_disbursed]; codes as indices into `codes`, -1 for NULL;
+   *  flags bit 1 = is_in_totals, bit 2 = is_reported, bit 4 = report_source agency, bit 8 = is_carried,
+   *  bit 16 = is_allocation_reported, bit 32 = is_reported_by_agencies. */
   absorption: (number | string | null)[][];
+  /** mart_gap_by_unit, one row per unit with a known gap: [y, q, program, bank, county, not_referred,
+   *  not_approved, not_contracted, not_disbursed, residual]. */
+  gaps: (number | string | null)[][];
   /** mart_reasons, origin 'reported': [y, q, reason, program, bank, agency, county, amount, count]. */
   reasons: (number | string | null)[][];
   /** mart_notification_timing by programme: [y, notification_quarter, program, allocated,
@@ -184,6 +187,7 @@ export async function readDashboardData(
   }
 
   const absorption = await readAbsorption(c, code);
+  const gaps = await readGapUnits(c, code);
   const reasons = await readReasons(c, code);
   const timing = await readNotificationTiming(c, code);
   const carry = await readCarryOver(c, code);
@@ -208,6 +212,7 @@ export async function readDashboardData(
     },
     codes,
     absorption,
+    gaps,
     reasons,
     timing,
     carry,
@@ -224,10 +229,11 @@ export async function readDashboardData(
 type Coder = (dim: string, value: unknown) => number;
 
 /**
- * Overview, absorption and gap-stage views: mart_absorption at its own grain (one row per reporting
- * key), with the key's mart_gap_stages parts beside it (the same grain; one row set keeps the file
- * small). The page carries each key's latest report forward within the year, as
- * mart_absorption_trend does (README, metric dictionary 12), so its sums at any filter follow that rule.
+ * Overview and absorption views: mart_absorption at its own grain (one row per reporting key), with
+ * the mart's own counting columns (known_disbursed_amount, the key's latest report carried;
+ * is_carried; is_allocation_reported; is_reported_by_agencies), so the page's sums at any filter
+ * follow mart_absorption_trend's and mart_league_tables' rule (README, metric dictionary 5 and 12)
+ * without deriving it again.
  */
 async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<DashboardData['absorption']> {
   const rows = await queryRows<Row>(
@@ -235,16 +241,11 @@ async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<Dashboa
     `
     select a.year, a.quarter, a.program, a.funding_source, a.bank, a.agency, a.county,
            (case when a.is_in_totals then 1 else 0 end) + (case when a.is_reported then 2 else 0 end)
-             + (case when a.report_source = 'agency' then 4 else 0 end) as flags,
-           a.allocated_amount::varchar as allocated, a.referred_amount::varchar as referred,
-           a.approved_amount::varchar as approved, a.contracted_amount::varchar as contracted,
-           a.disbursed_amount::varchar as disbursed, a.jobs_committed,
-           g.not_referred_amount::varchar as g1, g.not_approved_amount::varchar as g2,
-           g.not_contracted_amount::varchar as g3, g.not_disbursed_amount::varchar as g4, g.residual_amount::varchar as g5
+             + (case when a.report_source = 'agency' then 4 else 0 end) + (case when a.is_carried then 8 else 0 end)
+             + (case when a.is_allocation_reported then 16 else 0 end)
+             + (case when a.is_reported_by_agencies then 32 else 0 end) as flags,
+           a.allocated_amount::varchar as allocated, a.jobs_committed, a.known_disbursed_amount::varchar as known
     from mart_absorption a
-    left join mart_gap_stages g on g.year = a.year and g.quarter = a.quarter and g.program = a.program
-      and g.funding_source is not distinct from a.funding_source and g.bank is not distinct from a.bank
-      and g.agency is not distinct from a.agency and g.county is not distinct from a.county
     order by a.year, a.quarter, a.program, a.bank, a.agency, a.county`,
   );
   return rows.map((r) => [
@@ -257,11 +258,35 @@ async function readAbsorption(c: DuckDBConnection, code: Coder): Promise<Dashboa
     code('county', r.county),
     Number(r.flags),
     compactDecimal(r.allocated),
-    compactDecimal(r.referred),
-    compactDecimal(r.approved),
-    compactDecimal(r.contracted),
-    compactDecimal(r.disbursed),
     r.jobs_committed === null ? null : Number(r.jobs_committed),
+    compactDecimal(r.known),
+  ]);
+}
+
+/**
+ * Gap-stage view: mart_gap_by_unit's stage split per programme, bank and county, where every
+ * allocation of the unit counts once against the lending the counting rule keeps (README, metric
+ * dictionary 5 and 7). A unit's figures repeat on its reason rows: one row per unit here.
+ */
+async function readGapUnits(c: DuckDBConnection, code: Coder): Promise<DashboardData['gaps']> {
+  const rows = await queryRows<Row>(
+    c,
+    `
+    select year, quarter, program, bank, county,
+           any_value(not_referred_amount)::varchar as g1, any_value(not_approved_amount)::varchar as g2,
+           any_value(not_contracted_amount)::varchar as g3, any_value(not_disbursed_amount)::varchar as g4,
+           any_value(residual_amount)::varchar as g5
+    from mart_gap_by_unit
+    where known_part_count > 0
+    group by year, quarter, program, bank, county
+    order by year, quarter, program, bank, county`,
+  );
+  return rows.map((r) => [
+    Number(r.year),
+    Number(r.quarter),
+    code('program', r.program),
+    code('bank', r.bank),
+    code('county', r.county),
     compactDecimal(r.g1),
     compactDecimal(r.g2),
     compactDecimal(r.g3),
@@ -551,6 +576,7 @@ const VIEW_SOURCES: Record<ViewId, { datasets: string[]; metrics: string[] }> = 
       'mart_absorption_trend.carried_key_count',
       'mart_absorption_trend.unreported_allocated_amount',
       'mart_absorption.is_in_totals',
+      'mart_absorption.is_allocation_reported',
       'mart_absorption.jobs_committed',
       'mart_jobs_by_axis.new_jobs',
       'mart_jobs_by_axis.sustained_jobs',
@@ -562,6 +588,7 @@ const VIEW_SOURCES: Record<ViewId, { datasets: string[]; metrics: string[] }> = 
       'mart_absorption.allocated_amount',
       'mart_absorption.disbursed_amount',
       'mart_absorption.is_in_totals',
+      'mart_absorption.is_reported_by_agencies',
       'mart_absorption_trend.carried_key_count',
       'mart_absorption_trend.absorption_rate',
       'mart_absorption_trend.absorption_gap',
@@ -570,12 +597,12 @@ const VIEW_SOURCES: Record<ViewId, { datasets: string[]; metrics: string[] }> = 
   gaps: {
     datasets: ['allocations', 'absorption', 'reasons'],
     metrics: [
-      'mart_gap_stages.not_referred_amount',
-      'mart_gap_stages.not_approved_amount',
-      'mart_gap_stages.not_contracted_amount',
-      'mart_gap_stages.not_disbursed_amount',
-      'mart_gap_stages.residual_amount',
-      'mart_absorption.is_in_totals',
+      'mart_gap_by_unit.not_referred_amount',
+      'mart_gap_by_unit.not_approved_amount',
+      'mart_gap_by_unit.not_contracted_amount',
+      'mart_gap_by_unit.not_disbursed_amount',
+      'mart_gap_by_unit.residual_amount',
+      'mart_gap_by_unit.allocated_amount',
       'mart_reasons.amount',
       'mart_reasons.reason_actor',
       'mart_reasons.is_in_totals',

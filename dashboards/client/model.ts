@@ -29,19 +29,17 @@ const A = {
   county: 6,
   flags: 7,
   allocated: 8,
-  referred: 9,
-  approved: 10,
-  contracted: 11,
-  disbursed: 12,
-  jobs: 13,
-  firstStage: 14,
-  // Added by the model: the key's latest report of the year carried forward, and whether it was.
-  known: 19,
-  carried: 20,
+  jobs: 9,
+  // mart_absorption.known_disbursed_amount: the key's latest report of the year, carried to the quarter.
+  known: 10,
 } as const;
+// mart_absorption's flags (dashboards/data.ts packs them into one number).
 const IN_TOTALS = 1;
 const REPORTED = 2;
 const AGENCY_REPORT = 4;
+const CARRIED = 8;
+const ALLOCATION_REPORTED = 16;
+const REPORTED_BY_AGENCIES = 32;
 
 type Raw = (number | string | null)[];
 
@@ -51,7 +49,8 @@ const micro = (v: unknown): bigint | null => (typeof v === 'bigint' ? v : parseM
 
 /** The money columns of each row set, parsed from text to BigInt micro-units once. */
 const MONEY_COLUMNS = {
-  absorption: [8, 9, 10, 11, 12, 14, 15, 16, 17, 18],
+  absorption: [8, 10],
+  gaps: [5, 6, 7, 8, 9],
   reasons: [7],
   timing: [3, 4, 5, 6, 7],
   carry: [3, 4, 5, 6, 7, 8, 9],
@@ -62,7 +61,7 @@ const MONEY_COLUMNS = {
 /** Sums of one group: exact money, plus what the rate and gap need (mart_absorption_trend's rule). */
 export interface AbsorptionSum {
   allocated: bigint;
-  /** Allocation of counted keys with no report yet in the year: out of the rate and the gap. */
+  /** Allocation not set beside any counted figure yet (not is_allocation_reported): out of the rate and the gap. */
   unreportedAllocated: bigint;
   disbursed: bigint | null;
   jobs: number | null;
@@ -71,6 +70,8 @@ export interface AbsorptionSum {
   reportedKeys: number;
   /** Counted keys with no report this quarter whose earlier report of the year is carried. */
   carriedKeys: number;
+  /** Banks' keys with no figure of their own whose lending the agencies at them report (is_reported_by_agencies). */
+  agencyReportedKeys: number;
 }
 
 function emptySum(): AbsorptionSum {
@@ -83,6 +84,7 @@ function emptySum(): AbsorptionSum {
     keys: 0,
     reportedKeys: 0,
     carriedKeys: 0,
+    agencyReportedKeys: 0,
   };
 }
 
@@ -160,16 +162,7 @@ export class DashboardModel {
     for (const [set, columns] of Object.entries(MONEY_COLUMNS) as [keyof typeof MONEY_COLUMNS, readonly number[]][]) {
       for (const row of data[set] as unknown[][]) for (const c of columns) row[c] = micro(row[c]);
     }
-    // Each key's latest report of the year carried forward to the quarters it sent none (README,
-    // metric dictionary 12), as mart_absorption_trend and mart_league_tables do; rows come in period order.
-    const latest = new Map<string, bigint>();
     for (const r of data.absorption) {
-      const id = [r[A.y], r[A.program], r[A.funding_source], r[A.bank], r[A.agency], r[A.county]].join('|');
-      const d = micro(r[A.disbursed]);
-      if (d !== null) latest.set(id, d);
-      const known = d ?? latest.get(id) ?? null;
-      r[A.known] = known as unknown as string | null;
-      r[A.carried] = !(num(r[A.flags]) & REPORTED) && known !== null ? 1 : 0;
       const key = num(r[A.y]) * 10 + num(r[A.q]);
       const list = this.byPeriod.get(key);
       if (list) list.push(r);
@@ -212,9 +205,10 @@ export class DashboardModel {
   }
 
   /**
-   * Province (or filtered) sums in the mart_absorption_trend way: allocated over every key (README,
-   * metric dictionary 5), disbursed over the keys in totals (is_in_totals) with each key's latest
-   * report carried; the allocation of counted keys with no report yet is kept apart for the rate.
+   * Province (or filtered) sums in the mart_absorption_trend way, from the mart's own columns:
+   * allocated over every key (README, metric dictionary 5), disbursed over the keys in totals
+   * (is_in_totals) with each key's latest report carried (known_disbursed_amount); the allocation
+   * not set beside a counted figure (is_allocation_reported false) is kept apart for the rate.
    * `agencyOwn` counts an agency's own reports instead (as mart_league_tables does for agencies).
    */
   sum(rows: Raw[], agencyOwn = false): AbsorptionSum {
@@ -225,12 +219,14 @@ export class DashboardModel {
       const allocated = micro(r[A.allocated]) ?? 0n;
       s.allocated += allocated;
       if (flags & REPORTED) s.reportedKeys += 1;
+      const known = micro(r[A.known]);
+      const allocationReported = agencyOwn ? known !== null : (flags & ALLOCATION_REPORTED) !== 0;
+      if (!allocationReported) s.unreportedAllocated += allocated;
       const counts = agencyOwn ? (flags & AGENCY_REPORT) !== 0 : (flags & IN_TOTALS) !== 0;
       if (!counts) continue;
-      const known = micro(r[A.known]);
-      if (known === null) s.unreportedAllocated += allocated;
-      else s.disbursed = (s.disbursed ?? 0n) + known;
-      if (r[A.carried]) s.carriedKeys += 1;
+      if (known !== null) s.disbursed = (s.disbursed ?? 0n) + known;
+      if (flags & CARRIED) s.carriedKeys += 1;
+      if (!agencyOwn && flags & REPORTED_BY_AGENCIES) s.agencyReportedKeys += 1;
       if (flags & REPORTED) {
         if (r[A.jobs] === null) s.jobsUnknown += 1;
         else s.jobs = (s.jobs ?? 0) + num(r[A.jobs]);
@@ -262,14 +258,17 @@ export class DashboardModel {
       .map(([year, quarter]) => ({ year, quarter, sum: this.sum(this.absorptionRows(f, { year, quarter })) }));
   }
 
-  /** Gap by funnel stage (mart_gap_stages, rows in totals), per programme; parts in stage order. */
+  /**
+   * Gap by funnel stage per programme, parts in stage order: mart_gap_by_unit's units (programme,
+   * bank, county) of the period, each allocation counted once against the counted lending.
+   */
   gapStages(f: Filters): { program: number; parts: bigint[] }[] {
     const groups = new Map<number, bigint[]>();
-    for (const r of this.absorptionRows(f)) {
-      if (!(num(r[A.flags]) & IN_TOTALS)) continue;
-      const p = num(r[A.program]);
+    for (const r of this.data.gaps) {
+      if (r[0] !== f.year || r[1] !== f.quarter || !this.matches(r, f, { program: 2, bank: 3, county: 4 })) continue;
+      const p = num(r[2]);
       const parts = groups.get(p) ?? [0n, 0n, 0n, 0n, 0n];
-      for (let i = 0; i < 5; i++) parts[i]! += micro(r[A.firstStage + i]) ?? 0n;
+      for (let i = 0; i < 5; i++) parts[i]! += micro(r[5 + i]) ?? 0n;
       groups.set(p, parts);
     }
     return [...groups.entries()].map(([program, parts]) => ({ program, parts }));

@@ -235,7 +235,8 @@ export function absorptionBars(rows: { label: string; sum: AbsorptionSum }[], wi
       note: pct(rateOf(r.sum)),
       tip:
         `${r.label}\n${t().allocated}: ${exact(r.sum.allocated)}\n${t().disbursed}: ${exact(r.sum.disbursed)}\n` +
-        `${t().rate}: ${pct(rateOf(r.sum))}\n${t().gap}: ${exact(gapOf(r.sum))}`,
+        `${t().rate}: ${pct(rateOf(r.sum))}\n${t().gap}: ${exact(gapOf(r.sum))}` +
+        (r.sum.agencyReportedKeys ? `\n${int(r.sum.agencyReportedKeys)} ${t().agencyReportedTip}` : ''),
     })),
     { width, lang, label: `${t().allocated} / ${t().disbursed} (${t().billion})` },
   );

@@ -12,6 +12,16 @@
 -- allocated but not reported is in totals: its allocation counts, its stages are unknown.
 -- known_disbursed_amount carries a key's latest report forward within the year (is_carried), so
 -- cumulative rollups do not move when one file is missing.
+--
+-- Allocations have their own rule: every allocation row counts once in totals, whichever report's
+-- lending is counted (README, metric dictionary 5). To set an allocation beside the lending that
+-- counts for it, keys are grouped by counting key: the key without its agency (year, programme,
+-- funding source, bank, county), i.e. a bank's key with the agencies' keys at that bank and county.
+-- A counting key's lending is that of its rows in totals (the bank's own figure, or the agencies'
+-- when the bank reported nothing of the programme that year). is_allocation_reported says whether
+-- that lending is known at the quarter; a rollup's rate and gap use the allocation of those rows
+-- only (the same keys above and below the line), and is_reported_by_agencies marks a bank's key
+-- with no figure of its own whose lending the agencies report in its stead.
 with allocations as (
     select * from stg_allocations
 ),
@@ -125,6 +135,27 @@ cumulated as (
         )
 ),
 
+counted as (
+    select
+        *,
+        -- One rule per year and key (see the header), so totals never switch source between quarters.
+        case
+            when agency is null then true
+            when bank is not null then not has_bank_report_at_bank
+            else not has_any_bank_report
+        end as is_in_totals
+    from cumulated
+),
+
+paired as (
+    select
+        *,
+        coalesce(bool_or(is_in_totals and known_disbursed_amount is not null)
+            over (partition by year, quarter, program, funding_source, bank, county), false)
+            as is_allocation_reported
+    from counted
+),
+
 final as (
     select
         year,
@@ -136,20 +167,14 @@ final as (
         county,
         case when agency is null then 'bank' else 'agency' end as report_source,
         is_reported,
-        -- One rule per year and key (see the header), so totals never switch source between quarters.
-        case
-            when agency is null then true
-            when bank is not null then not has_bank_report_at_bank
-            else not has_any_bank_report
-        end as is_in_totals,
+        is_in_totals,
         not is_reported and known_disbursed_amount is not null as is_carried,
+        -- The counting key's lending (its rows in totals) is known at the quarter: this key's
+        -- allocation stands beside it in rates and gaps (see the header).
+        is_allocation_reported,
         -- A bank's key with no figure of its own whose lending the agencies report instead (the bank
-        -- reported nothing of the programme that year): its allocation stands beside their figures,
-        -- so that rates and gaps use the same keys above and below the line.
-        agency is null and known_disbursed_amount is null and not has_bank_report_at_bank
-            and bool_or(agency is not null and bank is not null and known_disbursed_amount is not null)
-                over (partition by year, quarter, program, funding_source, bank)
-            as is_reported_by_agencies,
+        -- reported nothing of the programme that year, so their keys at it are in totals).
+        agency is null and known_disbursed_amount is null and is_allocation_reported as is_reported_by_agencies,
         allocated_amount,
         jobs_target,
         notification_count,
@@ -170,7 +195,7 @@ final as (
         load_id,
         source_file,
         source_line
-    from cumulated
+    from paired
 )
 
 select * from final

@@ -2,9 +2,10 @@
 -- programme (scope 'program'). Allocations count in full; disbursement from the keys counted in
 -- totals (README, metric dictionary 5), each key's latest report of the year carried forward to
 -- the quarter when it sent none (carried_key_count), so a missing file does not move the flow.
--- The rate and the gap use the same keys above and below the line: the allocation of keys in
--- totals with no report yet in the year is left out of both (unreported_allocated_amount), unless
--- agencies report the key's lending in the bank's stead (is_reported_by_agencies).
+-- The rate and the gap use the same keys above and below the line: the allocation of keys whose
+-- counted lending is not known yet in the year (is_allocation_reported false: a bank's key with no
+-- report and no agency reporting in its stead, an agency's quota at a bank that has not reported
+-- its county yet) is left out of both (unreported_allocated_amount).
 -- Quarter-on-quarter compares the money paid out in the quarter with the quarter before (Q1 with
 -- the previous year's Q4); the rate's change is taken within the year only, because a rate is
 -- year-to-date. Year-on-year compares the same quarter of the year before.
@@ -25,14 +26,11 @@ summed as (
         quarter,
         scope_program as program,
         sum(allocated_amount) as allocated_amount,
-        coalesce(sum(allocated_amount) filter (
-            where is_in_totals and known_disbursed_amount is null and not is_reported_by_agencies), 0)
-            as unreported_allocated_amount,
+        coalesce(sum(allocated_amount) filter (where not is_allocation_reported), 0) as unreported_allocated_amount,
         sum(known_disbursed_amount) filter (where is_in_totals) as disbursed_amount,
         count(*) filter (where is_in_totals and is_reported) as reporting_key_count,
         count(*) filter (where is_in_totals and is_carried) as carried_key_count,
-        count(*) filter (where is_in_totals and known_disbursed_amount is null and not is_reported_by_agencies)
-            as unreported_key_count
+        count(*) filter (where allocated_amount is not null and not is_allocation_reported) as unreported_key_count
     from scoped
     group by scope, year, quarter, scope_program
 ),

@@ -1,10 +1,11 @@
 -- Why previous years' facilities were not fully absorbed, and what became of them: per year,
 -- programme and bank, the allocation left unabsorbed at year end and how much of it the next
 -- year's lending absorbed. Built on int_notification_fill (first notified, first absorbed, per
--- key): a key's lending goes first to its own earlier notifications, and the next year's lending
--- first to what this year's notifications left over. Notifications whose key did not report by
--- their quarter (unreported) are kept apart; those whose key did not report the next year are not
--- followed (next_year_followed_amount says how much was).
+-- counting key: a bank's key with the agencies' keys at it, filled with the lending the counting
+-- rule keeps): the lending goes first to the earlier notifications, and the next year's lending
+-- first to what this year's notifications left over. Notifications whose counting key had no
+-- counted report by their quarter (unreported) are kept apart; those not reported the next year
+-- are not followed (next_year_followed_amount says how much was).
 with fill as (
     select * from int_notification_fill
 ),

@@ -1,16 +1,83 @@
 -- Where the gap sits and why: per year, quarter, programme, bank and county, the unit's gap split
--- by funnel stage (mart_gap_stages, the keys counted in totals, summed over funding sources and
--- agencies), with the reasons reported for that unit (mart_reasons, origin 'reported', counted in
--- totals) and each reason's share of the unit's own gap. One row per reason cited; a unit with no
+-- by funnel stage, with the reasons reported for that unit (mart_reasons, origin 'reported', counted
+-- in totals) and each reason's share of the unit's own gap. One row per reason cited; a unit with no
 -- reason cited has one row with reason_code NULL. The unit's figures repeat on each of its rows.
--- A key whose gap is unknown (not reported yet) is left out of the sums: the gap is the known
--- lower bound, with known_part_count and unknown_part_count beside it.
-with gap_stages as (
-    select * from mart_gap_stages
+--
+-- The gap is taken per counting key (README, metric dictionary 5): a bank's key with the agencies'
+-- keys at that bank and county. Every allocation of them counts (an agency's quota at a bank that
+-- reports included), set against the lending the counting rule keeps: the bank's own report, or the
+-- agencies' when the bank reported nothing of the programme that year. The stages are the quarter's
+-- reports, as in mart_gap_stages, and split the same way (capped by the allocation and every known
+-- earlier stage, README 7). A counting key whose counted lending is not reported in the quarter has
+-- an unknown gap and is left out of the sums: the gap is the known lower bound, with
+-- known_part_count and unknown_part_count beside it.
+with key_quarters as (
+    select * from int_absorption_quarters
 ),
 
 reasons as (
     select * from mart_reasons
+),
+
+flagged as (
+    select *, is_in_totals and is_reported as is_counted_report
+    from key_quarters
+),
+
+counting_keys as (
+    select
+        year, quarter, program, funding_source, bank, county,
+        sum(allocated_amount) as allocated_amount,
+        -- Known when some counted row reported in the quarter and no counted row is only carried.
+        bool_or(is_counted_report) and not bool_or(is_in_totals and is_carried) as is_known,
+        count(*) filter (where is_counted_report) as report_count,
+        count(referred_amount) filter (where is_counted_report) as referred_known_count,
+        count(approved_amount) filter (where is_counted_report) as approved_known_count,
+        count(contracted_amount) filter (where is_counted_report) as contracted_known_count,
+        count(disbursed_amount) filter (where is_counted_report) as disbursed_known_count,
+        sum(referred_amount) filter (where is_counted_report) as referred_sum,
+        sum(approved_amount) filter (where is_counted_report) as approved_sum,
+        sum(contracted_amount) filter (where is_counted_report) as contracted_sum,
+        sum(disbursed_amount) filter (where is_counted_report) as disbursed_sum
+    from flagged
+    group by all
+),
+
+counted as (
+    -- A stage summed over the counted reports is unknown when any of them leaves it out.
+    select
+        year, quarter, program, funding_source, bank, county, allocated_amount,
+        case when is_known and referred_known_count = report_count then referred_sum end as referred_amount,
+        case when is_known and approved_known_count = report_count then approved_sum end as approved_amount,
+        case when is_known and contracted_known_count = report_count then contracted_sum end as contracted_amount,
+        case when is_known and disbursed_known_count = report_count then disbursed_sum end as disbursed_amount
+    from counting_keys
+),
+
+capped as (
+    -- As mart_gap_stages: least() skips NULLs, so an unknown earlier stage does not cap.
+    select
+        *,
+        allocated_amount - disbursed_amount as absorption_gap,
+        case when referred_amount is not null and allocated_amount is not null
+            then least(referred_amount, allocated_amount) end as referred_capped,
+        case when approved_amount is not null and allocated_amount is not null
+            then least(approved_amount, allocated_amount, referred_amount) end as approved_capped,
+        case when contracted_amount is not null and allocated_amount is not null
+            then least(contracted_amount, allocated_amount, referred_amount, approved_amount) end as contracted_capped,
+        case when disbursed_amount is not null and allocated_amount is not null
+            then least(disbursed_amount, allocated_amount, referred_amount, approved_amount, contracted_amount) end as disbursed_capped
+    from counted
+),
+
+parts as (
+    select
+        *,
+        allocated_amount - referred_capped as not_referred_amount,
+        referred_capped - approved_capped as not_approved_amount,
+        approved_capped - contracted_capped as not_contracted_amount,
+        contracted_capped - disbursed_capped as not_disbursed_amount
+    from capped
 ),
 
 unit_gaps as (
@@ -22,11 +89,12 @@ unit_gaps as (
         sum(not_approved_amount) as not_approved_amount,
         sum(not_contracted_amount) as not_contracted_amount,
         sum(not_disbursed_amount) as not_disbursed_amount,
-        sum(residual_amount) as residual_amount,
+        sum(absorption_gap
+            - coalesce(not_referred_amount, 0) - coalesce(not_approved_amount, 0)
+            - coalesce(not_contracted_amount, 0) - coalesce(not_disbursed_amount, 0)) as residual_amount,
         count(absorption_gap) as known_part_count,
         count(*) filter (where absorption_gap is null and allocated_amount is not null) as unknown_part_count
-    from gap_stages
-    where is_in_totals
+    from parts
     group by all
 ),
 

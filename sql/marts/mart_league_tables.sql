@@ -1,26 +1,32 @@
 -- League tables: banks, agencies and counties ranked by absorption gap and rate, per quarter.
 -- Allocations count in full for every code they name. Disbursement: for banks and counties, the
--- keys counted in totals; for agencies, the agencies' own reports (banks report no agency); each
--- key's latest report of the year carried to the quarter (as in mart_absorption_trend), and the
--- rate and gap over the keys with a known figure. gap_rank 1 = the largest gap; rate_rank 1 = the
--- highest rate; ties share a rank. A code with no known figure at all (a bank that sends nothing)
--- is ranked after every code that reported, with is_reported = false. Rows with no code (e.g.
--- allocations to no particular bank) are left out here.
+-- keys counted in totals (README, metric dictionary 5); for agencies, the agencies' own reports
+-- (banks report no agency); each key's latest report of the year carried to the quarter (as in
+-- mart_absorption_trend), and the rate and gap over the allocation set beside a known figure
+-- (is_allocation_reported: a bank that sent nothing but whose lending the agencies at it report
+-- keeps its allocation beside their figures, is_reported_by_agencies). gap_rank 1 = the largest
+-- gap; rate_rank 1 = the highest rate; ties share a rank. A code with no known figure at all (a
+-- bank that sends nothing, and no agency in its stead) is ranked after every code that reported,
+-- with is_reported = false. Rows with no code (e.g. allocations to no particular bank) are left
+-- out here.
 with key_quarters as (
     select * from int_absorption_quarters
 ),
 
 coded as (
-    select year, quarter, 'bank' as dimension, bank as code, is_in_totals as is_counted, allocated_amount,
-        known_disbursed_amount
+    select year, quarter, 'bank' as dimension, bank as code, is_in_totals as is_counted,
+        is_allocation_reported, is_reported_by_agencies, allocated_amount, known_disbursed_amount
     from key_quarters
     where bank is not null
     union all
-    select year, quarter, 'agency', agency, report_source = 'agency', allocated_amount, known_disbursed_amount
+    -- An agency's own reports: its allocation stands beside its own figure.
+    select year, quarter, 'agency', agency, true, known_disbursed_amount is not null, false,
+        allocated_amount, known_disbursed_amount
     from key_quarters
     where agency is not null
     union all
-    select year, quarter, 'county', county, is_in_totals, allocated_amount, known_disbursed_amount
+    select year, quarter, 'county', county, is_in_totals, is_allocation_reported, is_reported_by_agencies,
+        allocated_amount, known_disbursed_amount
     from key_quarters
     where county is not null
 ),
@@ -29,9 +35,9 @@ by_code as (
     select
         year, quarter, dimension, code,
         sum(allocated_amount) as allocated_amount,
-        coalesce(sum(allocated_amount) filter (where is_counted and known_disbursed_amount is null), 0)
-            as unreported_allocated_amount,
-        sum(known_disbursed_amount) filter (where is_counted) as disbursed_amount
+        coalesce(sum(allocated_amount) filter (where not is_allocation_reported), 0) as unreported_allocated_amount,
+        sum(known_disbursed_amount) filter (where is_counted) as disbursed_amount,
+        bool_or(is_reported_by_agencies) as is_reported_by_agencies
     from coded
     group by all
 ),
@@ -72,6 +78,7 @@ final as (
         dimension,
         code,
         is_reported,
+        is_reported_by_agencies,
         allocated_amount,
         unreported_allocated_amount,
         disbursed_amount,

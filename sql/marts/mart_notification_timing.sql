@@ -2,11 +2,12 @@
 -- quarter, for the province (scope 'province', program NULL) and per programme. notified_share on
 -- the quarter-4 row is the share of the year's allocation notified in its last quarter.
 -- Absorption by notification quarter is filled first notified, first absorbed (int_notification_fill):
--- each key's disbursement at its latest report of the year goes to its notifications in the order
--- they were made, so a quota notified late is absorbed only once the earlier ones are used up; the
--- next year's disbursement goes first to what is left, so absorbed_by_next_year_amount measures
--- what late quotas got after year end. Notifications made after a key's latest report (or to a key
--- with no report) count as unreported_allocated_amount and stay out of the rates.
+-- each counting key's lending (the lending the counting rule keeps, README 5) at its latest report of
+-- the year goes to its notifications in the order they were made, so a quota notified late is
+-- absorbed only once the earlier ones are used up; the next year's disbursement goes first to what
+-- is left, so absorbed_by_next_year_amount measures what late quotas got after year end.
+-- Notifications made after that latest report (or with no counted report) count as
+-- unreported_allocated_amount and stay out of the rates.
 with fill as (
     select * from int_notification_fill
 ),

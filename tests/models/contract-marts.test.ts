@@ -26,8 +26,10 @@ const columnsOf = async (name: string) => (await describe(warehouse.connection, 
 
 const ABSORPTION_COLUMNS = [
   'year', 'quarter', 'program', 'funding_source', 'bank', 'agency', 'county', 'report_source', 'is_reported', 'is_in_totals',
+  'is_carried', 'is_allocation_reported', 'is_reported_by_agencies',
   'allocated_amount', 'notification_count', 'referred_count', 'referred_amount', 'approved_count', 'approved_amount',
-  'contracted_count', 'contracted_amount', 'disbursed_count', 'disbursed_amount', 'disbursed_in_quarter', 'absorption_rate',
+  'contracted_count', 'contracted_amount', 'disbursed_count', 'disbursed_amount', 'disbursed_in_quarter',
+  'known_disbursed_amount', 'absorption_rate',
   'absorption_gap', 'is_over_absorbed', 'jobs_target', 'jobs_committed', 'load_id', 'source_file', 'source_line',
 ];
 

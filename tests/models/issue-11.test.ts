@@ -401,3 +401,138 @@ group('the new analyses', () => {
       ]);
   });
 });
+
+group('review: the counting rule in every rollup', () => {
+  /** The overlap example: Mellat and Saderat are each allocated 1,000 of support_bodies; Mellat reports 300; Saderat sends nothing; the relief committee reports 200 lent through Saderat. */
+  const overlap = {
+    allocations: [notice(1, 'support_bodies', 'mellat', '1000'), notice(1, 'support_bodies', 'saderat', '1000')],
+    absorption: [
+      report(1, 'support_bodies', 'mellat', { disbursed: '300' }),
+      report(1, 'support_bodies', 'saderat', { referred: '600', approved: '400', contracted: '250', disbursed: '200' },
+        { agency: 'relief_committee' }),
+    ],
+  };
+
+  it('ranks a bank whose lending the agencies report with its allocation beside their figure (league tables, gap by unit)', async () => {
+    const query = await build(overlap);
+    expect(await query(`select code, is_reported, is_reported_by_agencies, allocated_amount, unreported_allocated_amount,
+        disbursed_amount, absorption_gap, absorption_rate, gap_rank, rate_rank, ranked_count
+      from mart_league_tables where dimension = 'bank' order by code`)).toEqual([
+      // 1000 − 300 = 700, 300 / 1000 = 0.3: the higher rate, the smaller gap.
+      ['mellat', true, false, '1000', '0', '300', '700', 0.3, 2, 1, 2],
+      // 1000 − 200 (the committee's, in Saderat's stead) = 800, 200 / 1000 = 0.2. It was a gap of
+      // 1000 − 1000 unreported − 200 = −200 and no rate: its allocation was dropped, the lending kept.
+      ['saderat', true, true, '1000', '0', '200', '800', 0.2, 1, 2, 2],
+    ]);
+    expect(await query(`select bank, allocated_amount, absorption_gap, not_referred_amount, not_approved_amount,
+        not_contracted_amount, not_disbursed_amount, residual_amount, known_part_count, unknown_part_count
+      from mart_gap_by_unit order by bank`)).toEqual([
+      // Mellat gives only the payout: 700, all at unknown stages.
+      ['mellat', '1000', '700', n, n, n, n, '700', 1, 0],
+      // Saderat's 1000 against the committee's funnel: 1000 − 600 = 400 not referred, 600 − 400,
+      // 400 − 250, 250 − 200: 400 + 200 + 150 + 50 = 800. It was an unknown gap (1 unknown part).
+      ['saderat', '1000', '800', '400', '200', '150', '50', '0', 1, 0],
+    ]);
+    // The flags behind them, on mart_absorption: Saderat's own key is set beside the committee's figure.
+    expect(await query(`select bank, agency, is_in_totals, is_allocation_reported, is_reported_by_agencies, known_disbursed_amount
+      from mart_absorption order by bank, agency nulls first`)).toEqual([
+      ['mellat', n, true, true, false, '300'],
+      ['saderat', n, true, true, true, n],
+      ['saderat', 'relief_committee', true, true, false, '200'],
+    ]);
+  });
+
+  /** The relief committee's own quota of 500 at Mellat; Mellat reports 300; the committee reports 100 lent at Mellat. */
+  const quota = {
+    allocations: [
+      notice(1, 'support_bodies', 'mellat', '1000'),
+      // The relief committee's own quota at Mellat, notified later.
+      notice(2, 'support_bodies', 'mellat', '500', { agency: 'relief_committee' }),
+    ],
+    absorption: [
+      report(2, 'support_bodies', 'mellat', { referred: '900', approved: '700', contracted: '500', disbursed: '300' }),
+      // The committee's 100 at Mellat is inside Mellat's 300 (the counting rule).
+      report(2, 'support_bodies', 'mellat', { disbursed: '100' }, { agency: 'relief_committee' }),
+    ],
+  };
+
+  it('counts an agency\'s own quota at a bank that reports once in the unit\'s allocation, against the bank\'s figure', async () => {
+    const query = await build(quota);
+    expect(await query(`select quarter, allocated_amount, absorption_gap, not_referred_amount, not_approved_amount,
+        not_contracted_amount, not_disbursed_amount, residual_amount, known_part_count, unknown_part_count
+      from mart_gap_by_unit order by quarter`)).toEqual([
+      // Q1: Mellat's 1000, not reported yet: an unknown part.
+      [1, '1000', n, n, n, n, n, n, 0, 1],
+      // Q2: 1000 + 500 = 1500 allocated, once each, against Mellat's 300: a gap of 1200 =
+      // (1500 − 900) + (900 − 700) + (700 − 500) + (500 − 300) = 600 + 200 + 200 + 200. It was
+      // 1000 and 700: the committee's quota dropped out with its (uncounted) report.
+      [2, '1500', '1200', '600', '200', '200', '200', '0', 1, 0],
+    ]);
+    // The province agrees: 300 of 1500, a gap of 1200.
+    expect(await query(`select allocated_amount, disbursed_amount, absorption_rate, absorption_gap from mart_absorption_trend
+      where scope = 'province' and quarter = 2`)).toEqual([['1500', '300', 0.2, '1200']]);
+  });
+
+  it('fills an agency\'s quota at a bank that reports with the bank\'s figure, not a second time with its own', async () => {
+    const query = await build(quota);
+    // First notified, first absorbed with Mellat's 300: its own Q1 notice takes all of it, the
+    // committee's Q2 quota nothing. It was 300 and 100: the committee's 100 counted a second time.
+    expect(await query(`select notification_quarter, agency, allocated_amount, is_reported, absorbed_in_year_amount
+      from int_notification_fill order by notification_quarter`))
+      .toEqual([[1, n, '1000', true, '300'], [2, 'relief_committee', '500', true, '0']]);
+    // 1500 − 300 = 1200 left at year end (it was 1500 − 400 = 1100).
+    expect(await query(`select bank, allocated_amount, absorbed_in_year_amount, unabsorbed_amount, unabsorbed_notification_count
+      from mart_carry_over`)).toEqual([['mellat', '1500', '300', '1200', 2]]);
+  });
+
+  it('fills a bank\'s notifications with the agencies\' lending when they report in its stead (the overlap example)', async () => {
+    const query = await build({
+      allocations: overlap.allocations,
+      absorption: [
+        ...overlap.absorption,
+        // 1395: Mellat reports 100 again; Saderat still sends nothing, the committee reports 500 through it.
+        { ...report(1, 'support_bodies', 'mellat', { disbursed: '100' }), year: 1395 },
+        { ...report(1, 'support_bodies', 'saderat', { disbursed: '500' }, { agency: 'relief_committee' }), year: 1395 },
+      ],
+    });
+    expect(await query(`select bank, allocated_amount, is_reported, absorbed_in_year_amount, absorbed_by_next_year_amount
+      from int_notification_fill order by bank`)).toEqual([
+      // Mellat's 300, then 1395's 100 on what is left: 400 by the end of 1395.
+      ['mellat', '1000', true, '300', '400'],
+      // The committee's 200 at Saderat, then its 500 of 1395 on the 800 left: 700. It was
+      // unreported (NULL): Saderat's key had no report of its own.
+      ['saderat', '1000', true, '200', '700'],
+    ]);
+    // 300 + 200 = 500 of 2000, as mart_absorption_trend (it was 300 of the 1000 "reported").
+    expect(await query(`select allocated_amount, reported_allocated_amount, absorbed_in_year_amount, absorption_rate
+      from mart_notification_timing where scope = 'province' and year = 1394 and notification_quarter = 1`))
+      .toEqual([['2000', '2000', '500', 0.25]]);
+    expect(await query(`select bank, reported_allocated_amount, absorbed_in_year_amount, unabsorbed_amount, next_year_followed_amount,
+        absorbed_next_year_amount, still_unabsorbed_amount from mart_carry_over where year = 1394 order by bank`)).toEqual([
+      ['mellat', '1000', '300', '700', '700', '100', '600'],
+      // 1000 − 200 = 800 unabsorbed, 500 of it absorbed in 1395, 300 still not (it was all 0).
+      ['saderat', '1000', '200', '800', '800', '500', '300'],
+    ]);
+  });
+
+  it('sets a bank\'s key beside the agencies\' lending of its own county only', async () => {
+    const query = await build({
+      allocations: [
+        notice(1, 'support_bodies', 'saderat', '1000', { county: 'shiraz' }),
+        notice(1, 'support_bodies', 'saderat', '1000', { county: 'fasa', notification_id: 'N-fasa' }),
+      ],
+      // Saderat sends nothing; the committee reports lending through it in Shiraz only.
+      absorption: [report(1, 'support_bodies', 'saderat', { disbursed: '200' }, { agency: 'relief_committee', county: 'shiraz' })],
+    });
+    // Shiraz's 1000 stands beside the 200; Fasa's lending is unknown, so its 1000 is out of the
+    // rate: 200 / 1000 = 0.2 and a gap of 800 (not 200 / 2000 and 1800, as if the committee's
+    // Shiraz report told Fasa's lending too).
+    expect(await query(`select reported_allocated_amount, unreported_allocated_amount, disbursed_amount, absorption_rate,
+        absorption_gap, unreported_key_count from mart_absorption_trend where scope = 'province'`))
+      .toEqual([['1000', '1000', '200', 0.2, '800', 1]]);
+    expect(await query(`select code, is_reported_by_agencies, unreported_allocated_amount, absorption_gap from mart_league_tables
+      where dimension = 'county' order by code`)).toEqual([['fasa', false, '1000', n], ['shiraz', true, '0', '800']]);
+    expect(await query(`select county, absorption_gap, known_part_count, unknown_part_count from mart_gap_by_unit order by county`))
+      .toEqual([['fasa', n, 0, 1], ['shiraz', '800', 1, 0]]);
+  });
+});
