@@ -276,10 +276,13 @@ async function createCleanTable(
   const [{ blank: blankRows }] = (await queryRows<{ blank: number }>(connection,
     `select count(*)::BIGINT as blank from ${marked} where is_blank`)) as [{ blank: number }];
   await connection.run(`drop table ${marked}`);
+  const [{ flaggedRows }] = (await queryRows<{ flaggedRows: number }>(connection,
+    `select count(*)::BIGINT as "flaggedRows" from ${flagged}`)) as [{ flaggedRows: number }];
+  // A file without a problem or a totals row, as machine exports mostly are, needs no join at all.
   await connection.run(`
     create or replace temp view ${ident(table)} as
-    select a.* exclude (has_problem, problems, is_blank), f.problems
-    from ${all} a left join ${flagged} f on f.raw_rowid = a.raw_rowid
+    select a.* exclude (has_problem, problems, is_blank), ${Number(flaggedRows) === 0 ? 'NULL::VARCHAR as problems' : 'f.problems'}
+    from ${all} a ${Number(flaggedRows) === 0 ? '' : `left join ${flagged} f on f.raw_rowid = a.raw_rowid`}
     where not a.is_blank`);
   return Number(blankRows);
 }
