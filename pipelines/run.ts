@@ -171,6 +171,9 @@ async function openForRun(options: RunOptions, dbPath: string, tmpDir: string, l
   await connection.run(`set enable_progress_bar = true`); // lets withProgress read the running statement's progress
   await connection.run(`set enable_progress_bar_print = false`);
   await connection.run(`set memory_limit = '${(options.memoryLimit ?? '2GB').replace(/'/g, '')}'`);
+  // FSST string compression costs about a fifth of a big insert's time; without it the stored
+  // tables take about 30 % more room and scan as fast (measured, README "Speed").
+  await connection.run(`set disabled_compression_methods = 'fsst'`);
   return warehouse;
 }
 
