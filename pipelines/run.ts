@@ -19,6 +19,7 @@ import { loadDataset } from './load.ts';
 import { checkSoftRules } from './soft-rules.ts';
 import { withProgress } from './progress.ts';
 import { buildModels, type ModelBuildReport } from './model.ts';
+import { provinceCode, settleProvince } from './province.ts';
 
 export interface RunOptions {
   drops: string[];
@@ -35,6 +36,8 @@ export interface RunOptions {
   profile?: boolean;
   /** Fault injection for the tests that kill a run: wait this long, loaded but uncommitted, before COMMIT. */
   pauseBeforeCommitMs?: number;
+  /** The province of a new warehouse (a code or name from data/reference/provinces.csv; default fars). */
+  province?: string;
   /** Fault injection: change a file's independent count, to see an unbalanced file stopped. */
   recount?: (file: DropFile, records: number) => number;
 }
@@ -321,6 +324,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const dbPath = options.dbPath === ':memory:' ? ':memory:' : resolve(options.dbPath);
   const referenceDir = options.referenceDir ?? 'data/reference';
   const references = readReferences(referenceDir);
+  if (options.province) provinceCode(options.province, referenceDir); // an unknown province stops the run before anything is read
   const { files, dropInfo } = readDrops(options.drops);
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const release = dbPath === ':memory:' ? () => {} : acquireLock(dbPath);
@@ -343,6 +347,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     try {
       for (const ddl of warehouseDdl()) await connection.run(ddl);
       await loadReferenceTables(connection, referenceDir);
+      if (options.province) await settleProvince(connection, options.province, options.dbPath, referenceDir);
       const [{ id }] = (await queryRows<{ id: number }>(connection, `select nextval('load_id_seq')::INTEGER as id`)) as [{ id: number }];
       const loadId = Number(id);
       await loadFiles(connection, cleanFiles, summaries, loadId, log, endPhase);
