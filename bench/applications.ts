@@ -13,24 +13,34 @@ const SECTORS = ['agriculture', 'industry', 'services', 'tourism', 'handicrafts'
 const STATUSES = ['referred', 'approved', 'contracted', 'disbursed', 'disbursed', 'disbursed', 'rejected', 'withdrawn'];
 const REASONS = ['collateral', 'guarantor', 'bank_liquidity', 'ineligible', 'own_contribution', 'applicant_withdrew'];
 
-/** Writes `rows` applications to `csv` (deterministic: row i is a function of i alone). */
+/** The columns of a generated applications file, canonical names. */
+export const APPLICATION_COLUMNS = ['application_id', 'year', 'quarter', 'program', 'bank', 'agency', 'county', 'sector', 'requested_amount',
+  'approved_amount', 'disbursed_amount', 'status', 'reason_code', 'jobs_committed', 'referral_date', 'disbursement_date'] as const;
+
+/** Application `i` of a generated file, its cells as a planner's system writes them (deterministic: a function of i alone). */
+export function applicationRow(i: number): string[] {
+  const h = Math.imul(i + 1, 2654435761) >>> 0;
+  const quarter = 1 + (h % 4);
+  const month = (quarter - 1) * 3 + 1 + ((h >>> 3) % 3);
+  const day = 1 + ((h >>> 5) % 28);
+  const status = STATUSES[(h >>> 7) % STATUSES.length]!;
+  const requested = 200 + ((h >>> 9) % 9000) + ((h >>> 4) % 100) / 10;
+  const approved = ['approved', 'contracted', 'disbursed'].includes(status) ? (requested * 0.9).toFixed(1) : '';
+  const disbursed = status === 'disbursed' ? approved : '';
+  const reason = status === 'rejected' || status === 'withdrawn' ? REASONS[(h >>> 11) % REASONS.length]! : '';
+  const date = `1394/${String(month).padStart(2, '0')}/${String(day).padStart(2, '0')}`;
+  const paid = status === 'disbursed' ? `1394/${String(Math.min(12, month + 1)).padStart(2, '0')}/${String(day).padStart(2, '0')}` : '';
+  return [`A94-${i}`, '1394', String(quarter), PROGRAMS[h % 10]!, BANKS[(h >>> 13) % 10]!, AGENCIES[(h >>> 15) % 8]!, COUNTIES[(h >>> 17) % 12]!,
+    SECTORS[(h >>> 19) % 6]!, requested.toFixed(1), approved, disbursed, status, reason, String(1 + ((h >>> 21) % 4)), date, paid];
+}
+
+/** Writes `rows` applications to `csv`. */
 export async function writeApplicationsCsv(csv: string, rows: number): Promise<void> {
   const out = createWriteStream(csv);
-  out.write('application_id,year,quarter,program,bank,agency,county,sector,requested_amount,approved_amount,disbursed_amount,status,reason_code,jobs_committed,referral_date,disbursement_date\n');
+  out.write(`${APPLICATION_COLUMNS.join(',')}\n`);
   let chunk = '';
   for (let i = 0; i < rows; i++) {
-    const h = Math.imul(i + 1, 2654435761) >>> 0;
-    const quarter = 1 + (h % 4);
-    const month = (quarter - 1) * 3 + 1 + ((h >>> 3) % 3);
-    const day = 1 + ((h >>> 5) % 28);
-    const status = STATUSES[(h >>> 7) % STATUSES.length]!;
-    const requested = 200 + ((h >>> 9) % 9000) + ((h >>> 4) % 100) / 10;
-    const approved = ['approved', 'contracted', 'disbursed'].includes(status) ? (requested * 0.9).toFixed(1) : '';
-    const disbursed = status === 'disbursed' ? approved : '';
-    const reason = status === 'rejected' || status === 'withdrawn' ? REASONS[(h >>> 11) % REASONS.length]! : '';
-    const date = `1394/${String(month).padStart(2, '0')}/${String(day).padStart(2, '0')}`;
-    const paid = status === 'disbursed' ? `1394/${String(Math.min(12, month + 1)).padStart(2, '0')}/${String(day).padStart(2, '0')}` : '';
-    chunk += `A94-${i},1394,${quarter},${PROGRAMS[h % 10]},${BANKS[(h >>> 13) % 10]},${AGENCIES[(h >>> 15) % 8]},${COUNTIES[(h >>> 17) % 12]},${SECTORS[(h >>> 19) % 6]},${requested.toFixed(1)},${approved},${disbursed},${status},${reason},${1 + ((h >>> 21) % 4)},${date},${paid}\n`;
+    chunk += `${applicationRow(i).join(',')}\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';
@@ -39,4 +49,3 @@ export async function writeApplicationsCsv(csv: string, rows: number): Promise<v
   out.end(chunk);
   await once(out, 'finish');
 }
-
