@@ -73,6 +73,14 @@ describe('a bank workbook with a title, merged group cells, a notes sheet and a 
   });
 });
 
+describe('a workbook loaded again', () => {
+  it('changes nothing, and its rejected row stays one open row', async () => {
+    const again = await load([mellatDrop], db);
+    expect(again.files.map((f) => [f.file, f.rowsRead, f.rowsNew, f.rowsUnchanged, f.rowsQuarantined])).toEqual([[mellatName, 9, 0, 6, 1]]);
+    expect(await rows(db, `select source_line from quarantine_open where source_file = $f`, { f: mellatName })).toEqual([{ source_line: 11 }]);
+  });
+});
+
 describe('dates in a workbook', () => {
   it('converts date cells from their day number, whatever the machine\'s time zone', async () => {
     // The test runs in Tehran: 2015-06-29 23:55 UTC is already the 30th on this machine's clock.
