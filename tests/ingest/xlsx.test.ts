@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cellText, excelNumberText } from '../../pipelines/ingest/xlsx.ts';
+import { exportRejects } from '../../pipelines/publish/rejects.ts';
+import { withWarehouse } from '../../pipelines/publish/tables.ts';
 import { countSheetRows, workbookSheets } from '../../pipelines/ingest/xlsx-count.ts';
 import { gregorianToJalali, jalaliMonthLength, jalaliToGregorian } from '../../pipelines/jalali.ts';
 import type { RunSummary } from '../../pipelines/run.ts';
@@ -70,6 +72,19 @@ describe('a bank workbook with a title, merged group cells, a notes sheet and a 
     expect(await rows(db, `select rule, message from dq_warnings where source_file = $f`, { f: mellatName })).toEqual([
       { rule: 'empty_rows', message: `${mellatName}: 1 row is empty in every absorption column and was skipped` },
     ]);
+  });
+});
+
+describe('a workbook\'s rejected rows back to the bank', () => {
+  it('go to a workbook named after the file and its sheet, by Excel row, with the problem in Persian', async () => {
+    const dir = join(root, 'rejects');
+    const result = await withWarehouse(db, (c) => exportRejects(c, dir));
+    expect(result.files.map((f) => [f.path.slice(dir.length + 1), f.rows])).toEqual([[`1394-Q1/گزارش بانک ملت (${MELLAT_SHEET}).rejected.xlsx`, 1]]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(result.files[0]!.path);
+    const sheet = workbook.worksheets[0]!;
+    expect((sheet.getRow(2).values as string[]).slice(1, 6)).toEqual(['ردیف در اکسل', 'ایراد و مقدار درست', 'سال', 'فصل', 'برنامه']);
+    expect((sheet.getRow(3).values as unknown[]).slice(1, 6)).toEqual([11, 'ستون «فصل»: «5» پذیرفته نیست؛ درست آن: عدد صحیح از 1 تا 4', '1394', '5', 'budget_job']);
   });
 });
 
