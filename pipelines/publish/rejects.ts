@@ -92,9 +92,11 @@ async function writeRejectsWorkbook(path: string, sourceFile: string, loadId: nu
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('ردیف‌های برگشتی', {
     views: [{ state: 'frozen', ySplit: 2, xSplit: 0, rightToLeft: true, topLeftCell: 'A3' } as ExcelJS.WorksheetView],
+    // Printed, the rows fit the page's width (landscape), the header on every page.
+    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:2' },
   });
   const isSheet = /\.xls[xm], sheet /.test(sourceFile);
-  sheet.addRow([`${sourceFile}: ${rows.length} ردیف در بارگذاری ${loadId} پذیرفته نشد. لطفاً این ردیف‌ها را اصلاح کنید و پرونده را دوباره بفرستید.`]).font = { bold: true };
+  sheet.addRow([`${rows.length} ردیف از «${sourceFile}» در بارگذاری ${loadId} پذیرفته نشد. لطفاً این ردیف‌ها را اصلاح کنید و پرونده را دوباره بفرستید.`]).font = { bold: true };
   const header = [
     isSheet ? 'ردیف در اکسل' : REJECTS_HEADER.place, REJECTS_HEADER.problem,
     ...columns.map((c) => columnMeta(dataset.schema.shape[c] as z.ZodType).label),
@@ -104,12 +106,19 @@ async function writeRejectsWorkbook(path: string, sourceFile: string, loadId: nu
   headerRow.font = { bold: true };
   for (const { row, values, rawLine } of parsed) {
     const place = row.source_record !== null ? `رکورد ${row.source_record} (سطر ${row.source_line})` : row.source_line;
+    const problem = problemsFa(dataset, row.message);
     const added = sheet.addRow([
-      place, problemsFa(dataset, row.message), ...columns.map((c) => values[c] ?? null),
+      place, problem, ...columns.map((c) => values[c] ?? null),
       ...(hasRawLines ? [rawLine ?? null] : []), row.message,
     ]);
-    added.getCell(2).alignment = { wrapText: true, vertical: 'top' };
+    added.alignment = { vertical: 'top' };
+    added.getCell(2).alignment = { wrapText: true, vertical: 'top', horizontal: 'right', readingOrder: 'rtl' };
+    // Excel does not grow a row for wrapped text it did not type itself: about 60 characters a line.
+    added.height = 15 * problem.split('\n').reduce((lines, line) => lines + Math.max(1, Math.ceil(line.length / 60)), 0);
   }
   sheet.columns.forEach((column, i) => { column.width = i === 1 ? 70 : i === header.length - 1 ? 60 : 16; });
+  sheet.mergeCells(1, 1, 1, header.length);
+  sheet.getRow(1).height = 30;
+  sheet.getCell(1, 1).alignment = { wrapText: true, vertical: 'middle', horizontal: 'right', readingOrder: 'rtl' };
   await workbook.xlsx.writeFile(path);
 }

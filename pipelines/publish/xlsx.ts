@@ -32,6 +32,34 @@ export function exactExcelNumber(text: string): number | undefined {
   return Number.isFinite(number) && excelNumberText(number) === decimal.replace(/^-0$/, '0') ? number : undefined;
 }
 
+/**
+ * The Persian header of each column of `mart`. A dictionary row may define several columns under
+ * one name ("تعداد / مبلغ معرفی به بانک (تجمعی)" for referred_count, referred_amount; "مدت
+ * بازپرداخت، دوره تنفس" for term_months, grace_months): each column gets its own part when the
+ * name splits into as many parts as the row has columns, else the whole name.
+ */
+export function persianHeaders(dictionary: Map<string, MetricDefinition>, mart: string, columns: string[]): string[] {
+  const rows = new Map<string, string[]>();
+  for (const d of dictionary.values()) {
+    if (d.mart !== mart) continue;
+    const key = `${d.nameFa}|${d.formula}|${d.unit}`;
+    rows.set(key, [...(rows.get(key) ?? []), d.column]);
+  }
+  return columns.map((column) => {
+    const d = dictionary.get(`${mart}.${column}`);
+    if (!d) return column;
+    const group = rows.get(`${d.nameFa}|${d.formula}|${d.unit}`)!;
+    const index = group.indexOf(column);
+    if (group.length === 1) return d.nameFa;
+    const parts = d.nameFa.split('، ');
+    if (parts.length === group.length) return parts[index]!;
+    // "A / B rest": A rest, B rest.
+    const slash = /^(\S+) \/ (\S+) (.+)$/.exec(d.nameFa);
+    if (slash && group.length === 2) return `${slash[index + 1]} ${slash[3]}`;
+    return d.nameFa;
+  });
+}
+
 /** The number format of a column: percentages for ratios, thousands for amounts and counts. */
 export function columnFormat(column: TableColumn, unit = ''): string | undefined {
   const { name } = column;
@@ -89,18 +117,20 @@ async function writeMartSheet(
 ): Promise<number> {
   const sheet = workbook.addWorksheet(mart.name, frozenRtl(2));
   const definitions = mart.columns.map((c) => dictionary.get(`${mart.name}.${c.name}`));
+  const headers = persianHeaders(dictionary, mart.name, mart.columns.map((c) => c.name));
+  const rows = (await connection.runAndReadAll(`select * from "${mart.name}"`)).getRowsJson();
+  // Wide enough for the headers and the longest value (a code never spills into the next column), at most 40.
+  const longest = mart.columns.map((_, i) => rows.reduce((most: number, row) => Math.max(most, String(row[i] ?? '').length), 0));
   sheet.columns = mart.columns.map((column, i) => ({
-    key: column.name, width: Math.min(Math.max(column.name.length, (definitions[i]?.nameFa.length ?? 0)) + 4, 40),
+    key: column.name, width: Math.min(Math.max(column.name.length, headers[i]!.length, longest[i]!) + 3, 40),
     style: { numFmt: columnFormat(column, definitions[i]?.unit), alignment: { horizontal: 'right', readingOrder: 'rtl' } },
   }));
-  const persian = sheet.addRow(mart.columns.map((c, i) => definitions[i]?.nameFa ?? c.name));
+  const persian = sheet.addRow(headers);
   persian.font = { bold: true };
   persian.commit();
   const names = sheet.addRow(mart.columns.map((c) => c.name));
   names.font = { italic: true, color: { argb: 'FF555555' } };
   names.commit();
-  const reader = await connection.runAndReadAll(`select * from "${mart.name}"`);
-  const rows = reader.getRowsJson();
   for (const values of rows) sheet.addRow(values.map((v, i) => cellValue(v, mart.columns[i]!, asText))).commit();
   sheet.commit();
   return rows.length;

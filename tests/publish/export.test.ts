@@ -77,6 +77,9 @@ describe('--xlsx: the marts in one right-to-left workbook', () => {
     const absorption = workbook.getWorksheet('mart_absorption')!;
     // Row 1: the metric dictionary's Persian names (README, "mart_absorption"); row 2: the columns.
     expect([absorption.getCell('A1').value, absorption.getCell('K1').value, absorption.getCell('V1').value]).toEqual(['سال', 'اعتبار ابلاغی (تجمعی)', 'نرخ جذب']);
+    // One dictionary row, «تعداد / مبلغ معرفی به بانک (تجمعی)», names referred_count and referred_amount: each gets its part.
+    expect([absorption.getCell('M1').value, absorption.getCell('N1').value, absorption.getCell('M2').value])
+      .toEqual(['تعداد معرفی به بانک (تجمعی)', 'مبلغ معرفی به بانک (تجمعی)', 'referred_count']);
     expect([absorption.getCell('K2').value, absorption.getCell('V2').value]).toEqual(['allocated_amount', 'absorption_rate']);
     expect([absorption.getCell('K3').numFmt, absorption.getCell('V3').numFmt]).toEqual(['#,##0', '0.0%']);
     const definitions = workbook.getWorksheet(DEFINITIONS_SHEET)!;
