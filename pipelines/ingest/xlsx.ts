@@ -27,7 +27,10 @@ function plainDecimal(text: string): string {
   const [, sign, whole, fraction = '', exponent] = match as unknown as [string, string, string, string | undefined, string];
   const digits = whole + fraction;
   const point = whole.length + Number(exponent);
-  const body = point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  let body: string;
+  if (point <= 0) body = `0.${'0'.repeat(-point)}${digits}`;
+  else if (point >= digits.length) body = digits + '0'.repeat(point - digits.length);
+  else body = `${digits.slice(0, point)}.${digits.slice(point)}`;
   return sign + body.replace(/^0+(?=\d)/, '');
 }
 
