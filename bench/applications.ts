@@ -16,26 +16,35 @@ const REASONS = ['collateral', 'guarantor', 'bank_liquidity', 'ineligible', 'own
 /** What a generated file is of: its year, and one quarter only when given (ids start with `A<yy>-`). */
 export interface GeneratedPeriod { year?: number; quarter?: number }
 
-/** Writes `rows` applications to `csv` (deterministic: row i is a function of i alone). */
-export async function writeApplicationsCsv(csv: string, rows: number, period: GeneratedPeriod = {}): Promise<void> {
+/** The columns of a generated applications file, canonical names. */
+export const APPLICATION_COLUMNS = ['application_id', 'year', 'quarter', 'program', 'bank', 'agency', 'county', 'sector', 'requested_amount',
+  'approved_amount', 'disbursed_amount', 'status', 'reason_code', 'jobs_committed', 'referral_date', 'disbursement_date'] as const;
+
+/** Application `i` of a generated file, its cells as a planner's system writes them (deterministic: a function of i alone). */
+export function applicationRow(i: number, period: GeneratedPeriod = {}): string[] {
   const year = period.year ?? 1394;
-  const prefix = `A${String(year).slice(2)}${period.quarter ? `Q${period.quarter}` : ''}-`;
+  const h = Math.imul(i + 1, 2654435761) >>> 0;
+  const quarter = period.quarter ?? 1 + (h % 4);
+  const month = (quarter - 1) * 3 + 1 + ((h >>> 3) % 3);
+  const day = 1 + ((h >>> 5) % 28);
+  const status = STATUSES[(h >>> 7) % STATUSES.length]!;
+  const requested = 200 + ((h >>> 9) % 9000) + ((h >>> 4) % 100) / 10;
+  const approved = ['approved', 'contracted', 'disbursed'].includes(status) ? (requested * 0.9).toFixed(1) : '';
+  const disbursed = status === 'disbursed' ? approved : '';
+  const reason = status === 'rejected' || status === 'withdrawn' ? REASONS[(h >>> 11) % REASONS.length]! : '';
+  const date = `${year}/${String(month).padStart(2, '0')}/${String(day).padStart(2, '0')}`;
+  const paid = status === 'disbursed' ? `${year}/${String(Math.min(12, month + 1)).padStart(2, '0')}/${String(day).padStart(2, '0')}` : '';
+  return [`A${String(year).slice(2)}${period.quarter ? `Q${period.quarter}` : ''}-${i}`, String(year), String(quarter), PROGRAMS[h % 10]!, BANKS[(h >>> 13) % 10]!, AGENCIES[(h >>> 15) % 8]!, COUNTIES[(h >>> 17) % 12]!,
+    SECTORS[(h >>> 19) % 6]!, requested.toFixed(1), approved, disbursed, status, reason, String(1 + ((h >>> 21) % 4)), date, paid];
+}
+
+/** Writes `rows` applications to `csv`. */
+export async function writeApplicationsCsv(csv: string, rows: number, period: GeneratedPeriod = {}): Promise<void> {
   const out = createWriteStream(csv);
-  out.write('application_id,year,quarter,program,bank,agency,county,sector,requested_amount,approved_amount,disbursed_amount,status,reason_code,jobs_committed,referral_date,disbursement_date\n');
+  out.write(`${APPLICATION_COLUMNS.join(',')}\n`);
   let chunk = '';
   for (let i = 0; i < rows; i++) {
-    const h = Math.imul(i + 1, 2654435761) >>> 0;
-    const quarter = period.quarter ?? 1 + (h % 4);
-    const month = (quarter - 1) * 3 + 1 + ((h >>> 3) % 3);
-    const day = 1 + ((h >>> 5) % 28);
-    const status = STATUSES[(h >>> 7) % STATUSES.length]!;
-    const requested = 200 + ((h >>> 9) % 9000) + ((h >>> 4) % 100) / 10;
-    const approved = ['approved', 'contracted', 'disbursed'].includes(status) ? (requested * 0.9).toFixed(1) : '';
-    const disbursed = status === 'disbursed' ? approved : '';
-    const reason = status === 'rejected' || status === 'withdrawn' ? REASONS[(h >>> 11) % REASONS.length]! : '';
-    const date = `${year}/${String(month).padStart(2, '0')}/${String(day).padStart(2, '0')}`;
-    const paid = status === 'disbursed' ? `${year}/${String(Math.min(12, month + 1)).padStart(2, '0')}/${String(day).padStart(2, '0')}` : '';
-    chunk += `${prefix}${i},${year},${quarter},${PROGRAMS[h % 10]},${BANKS[(h >>> 13) % 10]},${AGENCIES[(h >>> 15) % 8]},${COUNTIES[(h >>> 17) % 12]},${SECTORS[(h >>> 19) % 6]},${requested.toFixed(1)},${approved},${disbursed},${status},${reason},${1 + ((h >>> 21) % 4)},${date},${paid}\n`;
+    chunk += `${applicationRow(i, period).join(',')}\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';
@@ -44,4 +53,3 @@ export async function writeApplicationsCsv(csv: string, rows: number, period: Ge
   out.end(chunk);
   await once(out, 'finish');
 }
-

@@ -54,6 +54,22 @@ export function jalaliToGregorian({ year, month, day }: JalaliDate): string {
   return new Date(Date.UTC(gregorianYear, 2, marchDay + dayOfYear)).toISOString().slice(0, 10);
 }
 
+/** The Jalali date of an ISO Gregorian date (yyyy-mm-dd): the inverse of jalaliToGregorian. */
+export function gregorianToJalali(iso: string): JalaliDate {
+  const [gy, gm, gd] = iso.split('-').map(Number) as [number, number, number];
+  const day = Date.UTC(gy, gm - 1, gd);
+  const nowruz = (jy: number) => {
+    const { gregorianYear, marchDay } = yearInfo(jy);
+    return Date.UTC(gregorianYear, 2, marchDay);
+  };
+  let year = gy - 621;
+  if (day < nowruz(year)) year -= 1;
+  const dayOfYear = Math.round((day - nowruz(year)) / 86_400_000);
+  // Farvardin to Shahrivar have 31 days, Mehr to Esfand 30 (see jalaliToGregorian).
+  if (dayOfYear < 186) return { year, month: Math.floor(dayOfYear / 31) + 1, day: (dayOfYear % 31) + 1 };
+  return { year, month: Math.floor((dayOfYear - 186) / 30) + 7, day: ((dayOfYear - 186) % 30) + 1 };
+}
+
 export type ParsedJalali = { ok: true; date: JalaliDate; iso: string; jalali: string } | { ok: false; problem: string };
 
 /**

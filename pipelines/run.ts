@@ -19,6 +19,7 @@ import { loadDataset } from './load.ts';
 import { checkSoftRules } from './soft-rules.ts';
 import { withProgress } from './progress.ts';
 import { buildModels, type ModelBuildReport } from './model.ts';
+import { provinceCode, settleProvince } from './province.ts';
 
 export interface RunOptions {
   drops: string[];
@@ -37,6 +38,8 @@ export interface RunOptions {
   pauseBeforeCommitMs?: number;
   /** From this many rows on, a file's clean rows are a view over its raw text, not a copy (tests set 0 to try that path on small files). */
   cleanViewFromRows?: number;
+  /** The province of a new warehouse (a code or name from data/reference/provinces.csv; default fars). */
+  province?: string;
   /** Fault injection: change a file's independent count, to see an unbalanced file stopped. */
   recount?: (file: DropFile, records: number) => number;
 }
@@ -323,6 +326,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const dbPath = options.dbPath === ':memory:' ? ':memory:' : resolve(options.dbPath);
   const referenceDir = options.referenceDir ?? 'data/reference';
   const references = readReferences(referenceDir);
+  if (options.province) provinceCode(options.province, referenceDir); // an unknown province stops the run before anything is read
   const { files, dropInfo } = readDrops(options.drops);
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const release = dbPath === ':memory:' ? () => {} : acquireLock(dbPath);
@@ -345,6 +349,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     try {
       for (const ddl of warehouseDdl()) await connection.run(ddl);
       await loadReferenceTables(connection, referenceDir);
+      if (options.province) await settleProvince(connection, options.province, options.dbPath, referenceDir);
       const [{ id }] = (await queryRows<{ id: number }>(connection, `select nextval('load_id_seq')::INTEGER as id`)) as [{ id: number }];
       const loadId = Number(id);
       await loadFiles(connection, cleanFiles, summaries, loadId, log, endPhase);

@@ -13,7 +13,7 @@ import { ident, literal, queryRows } from './db.ts';
 import { cleanValue } from './ingest/values.ts';
 import type { RawFile } from './ingest/read.ts';
 import type { Unit } from './ingest/drop.ts';
-import { locationSql } from './location.ts';
+import { locationSql, locationText } from './location.ts';
 
 /** How a raw money text of each unit is parsed (wide enough for the unit) and scaled to million rials. */
 export const MONEY_PARSE: Record<Unit, { type: string; factor: string }> = {
@@ -428,7 +428,7 @@ async function checkTotals(connection: DuckDBConnection, raw: RawFile, table: st
       const label = columnMeta(raw.dataset.schema.shape[c] as z.ZodType).label;
       await connection.run(`insert into dq_warnings values ($load_id, $dataset, $file, $line, 'totals_row_mismatch', $message)`, {
         load_id: loadId, dataset: raw.dataset.name, file: raw.file.name, line: Number(row.source_line),
-        message: `${raw.file.name} line ${row.source_line}: the totals row gives ${c} (${label}) = ${trimDecimal(stated)} but the rows above add up to ${trimDecimal(total)}`,
+        message: `${locationText(raw.file.name, Number(row.source_line))}: the totals row gives ${c} (${label}) = ${trimDecimal(stated)} but the rows above add up to ${trimDecimal(total)}`,
       });
       warnings++;
     }

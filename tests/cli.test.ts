@@ -14,9 +14,9 @@ describe('npm run pipeline (CONTRACT §7)', () => {
   it('exits 1 with a one-line reason when it cannot run', () => {
     expect(pipeline([])).toMatchObject({ code: 1, stderr: 'error: name at least one drop folder, e.g. npm run pipeline -- drops/1395-Q1\n' });
     expect(pipeline(['no/such/drop'])).toMatchObject({ code: 1, stderr: 'error: the drop folder no/such/drop does not exist\n' });
-    expect(pipeline(['tests/fixtures/bad', '--dbx', 'x'])).toMatchObject({ code: 1, stderr: 'error: unknown option --dbx (did you mean --db?); valid options: --db, --out, --help\n' });
+    expect(pipeline(['tests/fixtures/bad', '--dbx', 'x'])).toMatchObject({ code: 1, stderr: 'error: unknown option --dbx (did you mean --db?); valid options: --db, --out, --province, --help\n' });
     // -h is help, never a drop folder; another short option is refused, not read as a folder.
-    expect(pipeline(['-q'])).toMatchObject({ code: 1, stderr: 'error: unknown option -q; valid options: --db, --out, --help\n' });
+    expect(pipeline(['-q'])).toMatchObject({ code: 1, stderr: 'error: unknown option -q; valid options: --db, --out, --province, --help\n' });
   });
 
   it('exits 0 with quarantined rows, prints a summary per file and exports the rejected rows safely for Excel', () => {

@@ -124,6 +124,8 @@ describe('help everywhere', () => {
     ['bench/models.ts', 'Usage: npx tsx bench/models.ts [ROWS...] [--sql DIR]'],
     ['pipelines/cli/dashboards.ts', 'Usage: npm run dashboards -- [--db FILE] [--out DIR] [--pdf] [--as-of Y-QN]'],
     ['bench/dashboards.ts', 'Usage: npm run bench:dashboards -- [--rows N]'],
+    ['pipelines/cli/export.ts', 'Usage: npm run export -- [--xlsx FILE] [--csv DIR] [--rejects DIR] [--load N] [--parquet DIR] [--db FILE]'],
+    ['bench/xlsx.ts', 'Usage: npm run bench:xlsx -- [--rows N] [--out DIR]'],
   ];
   it.each(commands)('%s answers --help and -h with its options and an example, and does nothing else', (file, usage) => {
     const readme = readFileSync('README.md', 'utf8');

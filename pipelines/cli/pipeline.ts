@@ -18,9 +18,11 @@ export const pipelineSpec = {
   options: {
     db: { value: 'FILE', help: 'the warehouse to load into', default: DEFAULT_WAREHOUSE },
     out: { value: 'DIR', help: 'where quarantine and warning files go, in a folder per warehouse', default: 'out' },
+    province: { value: 'CODE', help: 'the province of a new warehouse, a code or name from data/reference/provinces.csv (a new warehouse is fars unless told)' },
   },
   examples: [
     'npm run pipeline -- drops/1395-Q1',
+    'npm run pipeline -- drops/1395-Q1 --db data/bushehr.duckdb --province bushehr',
     'npm run pipeline -- drops/1395-Q1 drops/1395-Q2 --db data/warehouse.duckdb',
   ],
 } satisfies CommandSpec<Record<string, { value?: string; help: string; default?: string }>>;
@@ -44,10 +46,10 @@ export function issuesFolder(outDir: string, dbPath: string, warehouseId: string
 }
 
 /** Runs the pipeline on `drops` and prints what happened to each file and where the issues went. */
-export async function pipelineCommand(drops: string[], dbPath: string, outDir: string): Promise<void> {
+export async function pipelineCommand(drops: string[], dbPath: string, outDir: string, province?: string): Promise<void> {
   if (drops.length === 0) throw new Error('name at least one drop folder, e.g. npm run pipeline -- drops/1395-Q1');
   const summary = await runPipeline({
-    drops, dbPath, log: (line) => console.log(line),
+    drops, dbPath, province, log: (line) => console.log(line),
     memoryLimit: process.env.PIPELINE_MEMORY_LIMIT,
     profile: Boolean(process.env.PIPELINE_PROFILE),
     // Fault injection for the tests that kill a run before it commits.
@@ -70,5 +72,5 @@ export async function pipelineCommand(drops: string[], dbPath: string, outDir: s
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runCommand(pipelineSpec, ({ positional, values }) => pipelineCommand(positional, values.db!, values.out!));
+  runCommand(pipelineSpec, ({ positional, values }) => pipelineCommand(positional, values.db!, values.out!, values.province));
 }

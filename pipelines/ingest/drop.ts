@@ -7,8 +7,10 @@ import { basename, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DATASET_NAMES, type DatasetName } from '../schema/datasets.ts';
 import { ENCODINGS, type Encoding } from './encoding.ts';
-import { datasetFromHeader } from './sniff.ts';
+import { datasetFromHeader, type HeaderVerdict } from './sniff.ts';
+import { workbookSheets, type SheetInfo } from './xlsx-count.ts';
 import { nearest } from '../text.ts';
+import { sheetFileName } from '../location.ts';
 
 export const UNITS = ['million_rial', 'rial', 'toman', 'billion_rial'] as const;
 export type Unit = (typeof UNITS)[number];
@@ -22,6 +24,8 @@ export const manifestFileSchema = z.object({
   source: z.string().optional(),
   /** Retract stored rows of the file's bank or agency, in its quarters, that it no longer lists. */
   replace: z.enum(['quarters']).optional(),
+  /** The sheet of an .xlsx workbook to read (default: its first visible sheet). */
+  sheet: z.string().min(1).optional(),
 }).strict();
 
 export const manifestSchema = z.object({
@@ -34,7 +38,7 @@ export const manifestSchema = z.object({
 }).strict();
 export type Manifest = z.infer<typeof manifestSchema>;
 
-export type FileFormat = 'csv' | 'json' | 'ndjson';
+export type FileFormat = 'csv' | 'json' | 'ndjson' | 'xlsx';
 
 /** One file of a drop, as the pipeline will read it. */
 export interface DropFile {
@@ -49,6 +53,8 @@ export interface DropFile {
   unit: Unit;
   /** `quarters`: the file replaces what its bank or agency reported for its quarters (CONTRACT §5). */
   replace?: 'quarters';
+  /** For a workbook: the sheet read (the manifest's, or the first visible one). */
+  sheet?: SheetInfo;
   /** Why the file cannot be read at all (it is then reported and skipped). */
   error?: string;
   /** Why the file is not data at all (a note, a picture): listed as ignored, not as failed. */
@@ -64,16 +70,40 @@ export function datasetFromName(fileName: string): DatasetName | undefined {
   return byLength.find((name) => stem === name || new RegExp(`^${name}[^a-z]`).test(stem));
 }
 
-/** The format a file's extension tells; an error for workbooks, and `other` for what is not data. */
+/** The format a file's extension tells; an error for workbooks of other formats, and `other` for what is not data. */
 function formatFromName(fileName: string): FileFormat | 'other' | { error: string } {
   const ext = extname(fileName).toLowerCase();
   if (['.csv', '.tsv', '.txt', '.tab'].includes(ext)) return 'csv';
   if (ext === '.json') return 'json';
   if (['.ndjson', '.jsonl'].includes(ext)) return 'ndjson';
-  if (['.xlsx', '.xls', '.xlsm', '.ods'].includes(ext)) {
-    return { error: 'it is a spreadsheet workbook, which cannot be read here; in Excel use "Save As → CSV UTF-8" and drop the CSV' };
+  if (['.xlsx', '.xlsm'].includes(ext)) return 'xlsx';
+  if (['.xls', '.ods'].includes(ext)) {
+    return { error: `it is a ${ext === '.xls' ? 'workbook of Excel 97–2003 (.xls)' : 'LibreOffice workbook (.ods)'}, which cannot be read here; save it as an Excel Workbook (.xlsx) or as CSV UTF-8 and drop that` };
   }
   return 'other';
+}
+
+/** The sheet of a workbook to read: the one the manifest names, else the first visible one. */
+function chooseSheet(path: string, wanted: string | undefined): SheetInfo | { error: string } {
+  let sheets: SheetInfo[];
+  try {
+    sheets = workbookSheets(path);
+  } catch (error) {
+    return { error: `it cannot be read as an Excel workbook: ${(error as Error).message}` };
+  }
+  const names = sheets.map((s) => `"${s.name}"`).join(', ');
+  if (wanted === undefined) return sheets.find((s) => !s.hidden) ?? sheets[0] ?? { error: 'the workbook has no sheets' };
+  return sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.trim() === wanted.trim())
+    ?? { error: `the workbook has no sheet named "${wanted}" (its sheets: ${names}); correct "sheet" in manifest.json` };
+}
+
+/** Why a file whose header names no single dataset cannot be loaded (a tie), or is not data at all. */
+export function headerVerdictProblem(found: Exclude<HeaderVerdict, { dataset: unknown }>, fileName: string): { error: string } | { ignored: string } {
+  if ('tie' in found) {
+    return { error: `its header fits ${found.tie.join(', ')} equally (it names ${found.columns.join(', ')}); `
+      + `say which in manifest.json: { "files": [ { "path": "${fileName}", "dataset": "${found.tie[0]}" } ] }` };
+  }
+  return { ignored: found.none };
 }
 
 /** A manifest's first problem in plain words, suggesting the nearest valid key for a misspelt one. */
@@ -129,17 +159,21 @@ export function listDrop(dropDir: string): { files: DropFile[]; manifest?: Manif
     const format = formatFromName(fileName);
     if (typeof format === 'object') file.error = format.error;
     else if (format === 'other') {
-      if (file.dataset) file.error = `files ending in "${extname(fileName) || '(none)'}" are not read; expected CSV (.csv, .tsv, .txt) or JSON (.json, .ndjson)`;
-      else file.ignored = `not a data file (CSV or JSON)`;
+      if (file.dataset) file.error = `files ending in "${extname(fileName) || '(none)'}" are not read; expected CSV (.csv, .tsv, .txt), JSON (.json, .ndjson) or an Excel workbook (.xlsx)`;
+      else file.ignored = `not a data file (CSV, JSON or an Excel workbook)`;
     } else file.format = format;
-    if (!file.dataset && !file.error && !file.ignored) {
+    if (entry?.sheet !== undefined && format !== 'xlsx' && !file.error) file.error = `"sheet" in manifest.json applies to Excel workbooks (.xlsx), and this file is not one`;
+    if (file.format === 'xlsx') {
+      const sheet = chooseSheet(file.path, entry?.sheet);
+      if ('error' in sheet) file.error = sheet.error;
+      else Object.assign(file, { sheet, name: sheetFileName(file.name, sheet.name) });
+    }
+    // A workbook's header is found when its sheet is read (pipelines/ingest/read.ts).
+    if (!file.dataset && !file.error && !file.ignored && file.format !== 'xlsx') {
       // The name does not tell: the header does, when one dataset's columns fit it best.
       const found = datasetFromHeader(file.path, file.format!, file.encoding);
       if ('dataset' in found) Object.assign(file, { dataset: found.dataset, datasetFrom: 'header' });
-      else if ('tie' in found) {
-        file.error = `its header fits ${found.tie.join(', ')} equally (it names ${found.columns.join(', ')}); `
-          + `say which in manifest.json: { "files": [ { "path": "${fileName}", "dataset": "${found.tie[0]}" } ] }`;
-      } else file.ignored = found.none;
+      else Object.assign(file, headerVerdictProblem(found, fileName));
     }
     return file;
   });

@@ -5,7 +5,7 @@
  * Lines DuckDB cannot parse are kept, with their line and text, for the quarantine.
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Papa from 'papaparse';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
@@ -17,7 +17,10 @@ import { findHeader, headerColumn, headerNames, unitFromHeader } from './header.
 import { readJsonArray, readNdjson, type JsonReject } from './json.ts';
 import { copyFrom, keepBlankLines, readCsvLines, unifyLineBreaks } from './csv.ts';
 import { countCsvRecords, countJsonElements, countNdjsonRecords, lineBreakKinds, mixedLineBreaks, type RecordCount } from './count.ts';
-import type { DropFile, FileFormat, Unit } from './drop.ts';
+import { headerVerdictProblem, type DropFile, type FileFormat, type Unit } from './drop.ts';
+import { datasetFromHeaderText } from './sniff.ts';
+import { sheetToCsv } from './xlsx.ts';
+import { countSheetRows } from './xlsx-count.ts';
 
 /** A file read into `table`, ready to be cleaned. */
 export interface RawFile {
@@ -74,6 +77,7 @@ async function createRejectsTable(connection: DuckDBConnection, table: string): 
 /** Reads `file` into temp tables named after `key`; never throws for a bad file. */
 export async function readFile(connection: DuckDBConnection, file: DropFile, key: string, tmpDir: string): Promise<ReadResult> {
   if (file.error) return { ok: false, error: file.error };
+  if (file.format === 'xlsx') return await readWorkbookSheet(connection, file, key, tmpDir);
   const dataset = DATASETS[file.dataset!] as DatasetDefinition;
   try {
     const size = statSync(file.path).size;
@@ -91,6 +95,39 @@ export async function readFile(connection: DuckDBConnection, file: DropFile, key
   } catch (error) {
     return { ok: false, error: `it could not be read (${(error as Error).message.split('\n')[0]})` };
   }
+}
+
+/**
+ * A workbook's sheet (./xlsx.ts): its CSV copy, one line per Excel row, read as a CSV is; its
+ * rows counted from the workbook's own XML (./xlsx-count.ts), not from the copy.
+ */
+async function readWorkbookSheet(connection: DuckDBConnection, file: DropFile, key: string, tmpDir: string): Promise<ReadResult> {
+  const sheet = file.sheet!;
+  const csvPath = join(tmpDir, `${key}.sheet.csv`);
+  try {
+    await sheetToCsv(file.path, sheet, csvPath);
+  } catch (error) {
+    return { ok: false, error: `its sheet "${sheet.name}" could not be read as an Excel sheet (${(error as Error).message.split('\n')[0]})` };
+  }
+  if (statSync(csvPath).size === 0) return { ok: false, error: `its sheet "${sheet.name}" is empty` };
+  const headText = decode(readHead(csvPath), 'utf-8');
+  if (!file.dataset) {
+    // The name does not tell: the sheet's header does, when one dataset's columns fit it best.
+    const found = datasetFromHeaderText(headText, 'xlsx');
+    if (!('dataset' in found)) {
+      const problem = headerVerdictProblem(found, basename(file.path));
+      return { ok: false, error: 'error' in problem ? problem.error : `its sheet "${sheet.name}" holds no data: ${problem.ignored}` };
+    }
+    Object.assign(file, { dataset: found.dataset, datasetFrom: 'header' });
+  }
+  const dataset = DATASETS[file.dataset!] as DatasetDefinition;
+  const rejectsTable = `rejects_${key}`;
+  await createRejectsTable(connection, rejectsTable);
+  const result = await readCsv(connection, { ...file, path: csvPath }, dataset, key, tmpDir, 'utf-8', headText, rejectsTable);
+  if (!result.ok) return result;
+  const headerRow = findHeader(headText, dataset)!.lastLine + 1;
+  const counted = await countSheetRows(file.path, sheet.part, headerRow);
+  return { ok: true, raw: { ...result.raw, file, format: 'xlsx', counted } };
 }
 
 async function readCsv(

@@ -23,11 +23,16 @@ export function datasetFromHeader(path: string, format: FileFormat, encoding?: E
   if (head.length === 0) return { none: 'the file is empty' };
   const detected = encoding ? { encoding } : detectEncoding(head, false);
   if ('error' in detected) return { none: 'it holds no text' };
-  const text = decode(head, detected.encoding).replace(/\r(?!\n)/g, '\n');
+  return datasetFromHeaderText(decode(head, detected.encoding), format);
+}
+
+/** The dataset the header in `text` (the head of a file, or of a workbook sheet's CSV copy) names best. */
+export function datasetFromHeaderText(head: string, format: FileFormat): HeaderVerdict {
+  const text = head.replace(/\r(?!\n)/g, '\n');
   const scores = DATASET_NAMES.map((name) => {
     const dataset = DATASETS[name];
     let columns: string[];
-    if (format === 'csv') {
+    if (format === 'csv' || format === 'xlsx') {
       columns = (findHeader(text, dataset)?.columns ?? []).filter((c): c is string => Boolean(c));
     } else {
       const names = headerNames(dataset);

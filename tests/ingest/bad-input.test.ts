@@ -57,7 +57,7 @@ describe('bad input gets a clear message and nothing is lost (CONTRACT §4)', ()
     ]);
     expect(summary.files.filter((f) => f.error).map((f) => f.error)).toEqual([
       'bad/ndf_lines.csv: no header line naming the ndf_lines columns was found in its first 30 lines (expected names such as line_id, year, quarter, program or their Persian labels)',
-      'bad/projects.xlsx: it is a spreadsheet workbook, which cannot be read here; in Excel use "Save As → CSV UTF-8" and drop the CSV',
+      'bad/projects.xlsx: it cannot be read as an Excel workbook: the file is not a ZIP archive, as an .xlsx workbook is (it may be cut short, or another format renamed .xlsx)',
       'bad/reasons.csv: it is not a text file (it holds binary bytes)',
     ]);
     expect(file('applications.csv').rowsLoaded).toBe(2);
