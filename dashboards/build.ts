@@ -106,7 +106,9 @@ function inlineJson(value: unknown): string {
 
 /** The dashboard's stylesheet (page.css) with Vazirmatn's two weights as `fonts` (data: URLs); the notebooks use it too. */
 export function pageStylesheet(fonts: { regular: string; bold: string }): string {
-  return readFileSync(join(HERE, 'page.css'), 'utf8').replace('FONT_REGULAR', fonts.regular).replace('FONT_BOLD', fonts.bold);
+  return readFileSync(join(HERE, 'page.css'), 'utf8')
+    .replace('FONT_REGULAR', fonts.regular)
+    .replace('FONT_BOLD', fonts.bold);
 }
 
 /** The page's HTML for `data`, with the script bundle and the fonts' data: URLs. */
