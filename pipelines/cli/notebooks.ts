@@ -80,7 +80,7 @@ export async function notebooksCommand(options: { db?: string; out?: string; onl
     console.log(`  ${`${page.name}.html`.padEnd(width)} ${kb.padStart(9)}  ${(page.ms / 1000).toFixed(1)} s`);
   }
   console.log(
-    `Built ${result.pages.length} pages in ${(result.ms / 1000).toFixed(1)} s${result.synthetic ? ', marked SYNTHETIC (sample data)' : ''}`,
+    `Built ${result.pages.length} page${result.pages.length === 1 ? '' : 's'} in ${(result.ms / 1000).toFixed(1)} s${result.synthetic ? ', marked SYNTHETIC (sample data)' : ''}`,
   );
 }
 

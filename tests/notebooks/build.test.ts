@@ -40,25 +40,85 @@ let dbPath: string;
 let outDir: string;
 let built: NotebookBuildResult;
 
-/** A notebook's page opened once every chart and its finding are drawn. */
-async function openNotebook(name: string) {
-  const expected = CHARTS[name]!;
+/** What a test reads from one built page, gathered in one visit. */
+interface PageFacts {
+  problems: string[];
+  requests: string[];
+  errorCells: number;
+  langDir: string[];
+  syntheticShown: boolean;
+  charts: { dir: string | null; marks: number }[];
+  tickText: string;
+  findingText: string;
+  /** data-metric → data-value of the finding's figures. */
+  findings: Record<string, string>;
+  /** Each visible SQL cell's SQL and the rows its table holds (the table's value). */
+  sqlTables: { id: number; sql: string; rows: unknown }[];
+}
+
+const visits = new Map<string, Promise<PageFacts>>();
+
+/** A notebook's page, opened once every chart and its finding are drawn, and read once. */
+function visit(name: string): Promise<PageFacts> {
+  if (!visits.has(name)) visits.set(name, readPage(name));
+  return visits.get(name)!;
+}
+
+async function readPage(name: string): Promise<PageFacts> {
+  const source = readFileSync(join(NOTEBOOKS_DIR, `${name}.html`), 'utf8');
+  const sqlCells = deserialize(source, { parser: new window.DOMParser() }).cells.filter(
+    (c) => c.mode === 'sql' && !c.hidden,
+  );
   const ready = new Function(
-    `return document.querySelectorAll('.chart svg').length >= ${expected} && !!document.querySelector('.finding [data-value]');`,
+    `return document.querySelectorAll('.chart svg').length >= ${CHARTS[name]} && !!document.querySelector('.finding [data-value]');`,
   ) as () => boolean;
-  return openPage(browser, pathToFileURL(join(outDir, `${name}.html`)).href, ready, { width: 1200, height: 900 });
+  const { page, problems, requests } = await openPage(
+    browser,
+    pathToFileURL(join(outDir, `${name}.html`)).href,
+    ready,
+    {
+      width: 1200,
+      height: 900,
+    },
+  );
+  try {
+    const sqlTables = [];
+    for (const cell of sqlCells) {
+      const rows = await page.$eval(
+        `#cell-${cell.id} form`,
+        (form) => (form as HTMLFormElement & { value: unknown }).value,
+      );
+      sqlTables.push({ id: cell.id, sql: cell.value, rows });
+    }
+    return {
+      problems,
+      requests,
+      errorCells: await page.locator('.observablehq--error').count(),
+      langDir: await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]),
+      syntheticShown: await page.locator('.synthetic').isVisible(),
+      charts: await page.$$eval('.chart', (boxes) =>
+        boxes.map((b) => ({
+          dir: b.getAttribute('dir'),
+          marks: b.querySelectorAll('svg rect, svg path, svg line').length,
+        })),
+      ),
+      tickText: (await page.locator('.chart svg text').allTextContents()).join(' '),
+      findingText: (await page.locator('.finding').textContent()) ?? '',
+      findings: Object.fromEntries(
+        await page.$$eval('.finding [data-metric]', (els) =>
+          els.map((e) => [e.getAttribute('data-metric')!, e.getAttribute('data-value')!]),
+        ),
+      ),
+      sqlTables,
+    };
+  } finally {
+    await page.close();
+  }
 }
 
 /** The figures of a page's finding: data-metric → data-value. */
 async function findingValues(name: string): Promise<Record<string, string>> {
-  const { page } = await openNotebook(name);
-  const values = Object.fromEntries(
-    await page.$$eval('.finding [data-metric]', (els) =>
-      els.map((e) => [e.getAttribute('data-metric')!, e.getAttribute('data-value')!]),
-    ),
-  );
-  await page.close();
-  return values;
+  return (await visit(name)).findings;
 }
 
 /** The rows DuckDB returns for `sql`, as the page should hold them: DECIMAL as text, BIGINT as numbers. */
@@ -118,52 +178,33 @@ describe('npm run notebooks: every notebook built into one offline page', () => 
   it.each(Object.keys(CHARTS))(
     '%s opens from file:// with no console error, no request outside file: and data:, every chart drawn',
     async (name) => {
-      const { page, problems, requests } = await openNotebook(name);
-      expect(problems).toEqual([]);
-      expect(networkRequests(requests)).toEqual([]);
-      expect(await page.locator('.observablehq--error').count()).toBe(0);
-      expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([
-        'fa',
-        'rtl',
-      ]);
-      expect(await page.locator('.synthetic').isVisible()).toBe(true);
-      const charts = await page.$$eval('.chart', (boxes) =>
-        boxes.map((b) => ({
-          dir: b.getAttribute('dir'),
-          marks: b.querySelectorAll('svg rect, svg path, svg line').length,
-        })),
-      );
-      expect(charts.length).toBe(CHARTS[name]);
-      for (const chart of charts) {
+      const page = await visit(name);
+      expect(page.problems).toEqual([]);
+      expect(networkRequests(page.requests)).toEqual([]);
+      expect(page.errorCells).toBe(0);
+      expect(page.langDir).toEqual(['fa', 'rtl']);
+      expect(page.syntheticShown).toBe(true);
+      expect(page.charts.length).toBe(CHARTS[name]);
+      for (const chart of page.charts) {
         expect(chart.dir).toBe('ltr');
         expect(chart.marks).toBeGreaterThan(0);
       }
       // Tick labels and findings are in Persian digits.
-      expect((await page.locator('.chart svg text').allTextContents()).join(' ')).toMatch(/[۰-۹]/);
-      expect(await page.locator('.finding').textContent()).toMatch(/[۰-۹]/);
-      await page.close();
+      expect(page.tickText).toMatch(/[۰-۹]/);
+      expect(page.findingText).toMatch(/[۰-۹]/);
     },
   );
 
   it.each(Object.keys(CHARTS))(
     "%s: every SQL cell's table holds exactly the rows the warehouse returns",
     async (name) => {
-      const source = readFileSync(join(NOTEBOOKS_DIR, `${name}.html`), 'utf8');
-      const cells = deserialize(source, { parser: new window.DOMParser() }).cells.filter(
-        (c) => c.mode === 'sql' && !c.hidden,
-      );
-      expect(cells.length).toBeGreaterThan(0);
-      const { page } = await openNotebook(name);
-      for (const cell of cells) {
-        const shown = await page.$eval(
-          `#cell-${cell.id} form`,
-          (form) => (form as HTMLFormElement & { value: unknown }).value,
-        );
-        const expected = await expectedRows(cell.value);
-        expect(expected.length, `${name} cell ${cell.id}`).toBeGreaterThan(0);
-        expect(shown, `${name} cell ${cell.id}`).toEqual(expected);
+      const { sqlTables } = await visit(name);
+      expect(sqlTables.length).toBeGreaterThan(0);
+      for (const table of sqlTables) {
+        const expected = await expectedRows(table.sql);
+        expect(expected.length, `${name} cell ${table.id}`).toBeGreaterThan(0);
+        expect(table.rows, `${name} cell ${table.id}`).toEqual(expected);
       }
-      await page.close();
     },
   );
 });
