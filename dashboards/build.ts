@@ -84,9 +84,14 @@ const BASE_CHARACTERS = [
   '≠',
 ].join('');
 
+/** The woff2 file of Vazirmatn's `weight` in the vazirmatn package (OFL). */
+export function vazirmatnFile(weight: 'Regular' | 'Bold'): string {
+  return require.resolve(`vazirmatn/fonts/webfonts/Vazirmatn-${weight}.woff2`);
+}
+
 /** Vazirmatn of `weight`, subset to the base set plus every character of `text`, as a data: URL. */
 async function fontDataUrl(weight: 'Regular' | 'Bold', text: string): Promise<string> {
-  const file = require.resolve(`vazirmatn/fonts/webfonts/Vazirmatn-${weight}.woff2`);
+  const file = vazirmatnFile(weight);
   const subset = await subsetFont(readFileSync(file), BASE_CHARACTERS + text, { targetFormat: 'woff2' });
   return `data:font/woff2;base64,${subset.toString('base64')}`;
 }
@@ -99,13 +104,18 @@ function inlineJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+/** The dashboard's stylesheet (page.css) with Vazirmatn's two weights as `fonts` (data: URLs); the notebooks use it too. */
+export function pageStylesheet(fonts: { regular: string; bold: string }): string {
+  return readFileSync(join(HERE, 'page.css'), 'utf8')
+    .replace('FONT_REGULAR', fonts.regular)
+    .replace('FONT_BOLD', fonts.bold);
+}
+
 /** The page's HTML for `data`, with the script bundle and the fonts' data: URLs. */
 export function pageHtml(data: DashboardData, script: string, fonts: { regular: string; bold: string }): string {
   const safeScript = script.replace(/<\/(script)/gi, '<\\/$1');
   const hash = createHash('sha256').update(safeScript).digest('base64');
-  const css = readFileSync(join(HERE, 'page.css'), 'utf8')
-    .replace('FONT_REGULAR', fonts.regular)
-    .replace('FONT_BOLD', fonts.bold);
+  const css = pageStylesheet(fonts);
   // Only the one inline script (by its hash) runs; styles inline (Plot writes style attributes);
   // fonts and images from data: only; no connection, frame, form or base anywhere.
   const csp = [

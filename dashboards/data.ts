@@ -713,6 +713,7 @@ export async function isSynthetic(c: DuckDBConnection): Promise<boolean> {
     const rows = await queryRows(c, 'select 1 from load_drops where synthetic limit 1');
     if (rows.length > 0) return true;
   }
+  if (!(await tableExists(c, 'load_runs'))) return false;
   const runs = await queryRows(c, "select 1 from load_runs where drops like '%data/sample%' limit 1");
   return runs.length > 0;
 }

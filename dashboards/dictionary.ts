@@ -9,6 +9,8 @@ export interface MetricDefinition {
   mart: string;
   column: string;
   nameFa: string;
+  /** The column's own Persian name where a row names several columns and as many names (split by «،»). */
+  labelFa: string;
   formula: string;
   unit: string;
 }
@@ -39,13 +41,16 @@ export function readMetricDictionary(readmePath = 'README.md'): Map<string, Metr
     if (cells.length < 4) continue;
     const [columns, nameFa, formula, unit] = cells as [string, string, string, string];
     // A row may define several columns ("referred_count, referred_amount", "a / _amount").
-    for (const column of columns
+    const names = columns
       .replace(/`/g, '')
       .split(/,|\//)
       .map((c) => c.trim())
-      .filter(Boolean)) {
+      .filter(Boolean);
+    const labels = nameFa.split('،').map((l) => l.trim());
+    for (const [i, column] of names.entries()) {
       if (!/^[a-z_]+$/.test(column)) continue;
-      metrics.set(`${mart}.${column}`, { mart, column, nameFa, formula: formula.replace(/`/g, ''), unit });
+      const labelFa = labels.length === names.length ? labels[i]! : nameFa;
+      metrics.set(`${mart}.${column}`, { mart, column, nameFa, labelFa, formula: formula.replace(/`/g, ''), unit });
     }
   }
   return metrics;

@@ -3,11 +3,15 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 export interface Warehouse { instance: DuckDBInstance; connection: DuckDBConnection; path: string }
 
-/** Opens (creating if needed) the warehouse at `path`, or an in-memory one for ':memory:'. */
-export async function openWarehouse(path: string): Promise<Warehouse> {
+/**
+ * Opens (creating if needed) the warehouse at `path`, or an in-memory one for ':memory:'; with
+ * `readOnly`, an existing file that is only read (as the notebook build does).
+ */
+export async function openWarehouse(path: string, { readOnly = false }: { readOnly?: boolean } = {}): Promise<Warehouse> {
   const instance = await DuckDBInstance.create(path, {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'true',
+    ...(readOnly ? { access_mode: 'READ_ONLY' } : {}),
   });
   const connection = await instance.connect();
   return { instance, connection, path };

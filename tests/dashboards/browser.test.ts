@@ -6,7 +6,7 @@
 import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../dashboards/build.ts';
 import { formatNumber, formatPercent } from '../../dashboards/format.ts';
@@ -15,6 +15,7 @@ import { readMetricDictionary } from '../../dashboards/dictionary.ts';
 import { launchChromium, printPdf } from '../../dashboards/pdf.ts';
 import { closeWarehouse, openWarehouse } from '../../pipelines/db.ts';
 import { runPipeline } from '../../pipelines/run.ts';
+import { openPage, type OpenedPage } from '../browser.ts';
 import { rows, tempWarehouse } from '../helpers.ts';
 
 const SAMPLE_DROPS = ['1393-Q1', '1393-Q2', '1393-Q3', '1393-Q4', '1394-Q1', '1394-Q2', '1394-Q3', '1394-Q4'].map((d) =>
@@ -30,22 +31,8 @@ let htmlPath: string;
 let buildMs: number;
 
 /** A page opened on `url`, recording console errors, page errors, dialogs and every request. */
-async function open(url: string): Promise<{ page: Page; problems: string[]; requests: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(url);
-  await page.waitForSelector('body[data-rendered]');
-  return { page, problems, requests };
+function open(url: string): Promise<OpenedPage> {
+  return openPage(browser, url, 'body[data-rendered]');
 }
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { valueBars } from '../../dashboards/charts/bars.ts';
 import { paretoChart } from '../../dashboards/charts/pareto.ts';
+import { spreadChart } from '../../dashboards/charts/spread.ts';
 import { stackedBars } from '../../dashboards/charts/stacked.ts';
 import { trendChart } from '../../dashboards/charts/trend.ts';
 
@@ -59,6 +60,23 @@ describe('chart functions draw the same SVG from the same rows', () => {
     expect(labels).toContain('50%');
     expect(labels).toContain('100%');
     await expect(markup(chart)).toMatchFileSnapshot('__snapshots__/pareto.svg');
+  });
+
+  it('spreadChart: percentile bands, longest median first', async () => {
+    const chart = spreadChart(
+      [
+        { label: 'بانک الف', p10: 5, p25: 12, median: 21, p75: 35, p90: 52 },
+        { label: 'بانک ب', p10: 8, p25: 16, median: 26.5, p75: 41, p90: 60 },
+      ],
+      { document, width: 640, lang: 'fa', label: 'روز' },
+    );
+    // One band (rect) per bank; the longer median comes first and every median is labelled.
+    expect(chart.querySelectorAll('rect').length).toBe(2);
+    const labels = [...chart.querySelectorAll('text')].map((t) => t.textContent);
+    expect(labels).toContain('۲۶٫۵');
+    expect(labels).toContain('۲۱');
+    expect(labels.indexOf('بانک ب')).toBeLessThan(labels.indexOf('بانک الف'));
+    await expect(markup(chart)).toMatchFileSnapshot('__snapshots__/spread.svg');
   });
 
   it('trendChart: allocated and disbursed by quarter, Persian ticks', async () => {
