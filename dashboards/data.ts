@@ -9,6 +9,7 @@ import { queryRows } from '../pipelines/db.ts';
 import { columnMeta } from '../pipelines/schema/columns.ts';
 import { DATASETS } from '../pipelines/schema/datasets.ts';
 import type { MetricDefinition } from './dictionary.ts';
+import { GAP_STAGE_METRICS } from './metrics.ts';
 
 /** A code list as the page needs it: code and both names (from the reference tables). */
 export interface CodeName {
@@ -597,12 +598,7 @@ const VIEW_SOURCES: Record<ViewId, { datasets: string[]; metrics: string[] }> = 
   gaps: {
     datasets: ['allocations', 'absorption', 'reasons'],
     metrics: [
-      'mart_gap_by_unit.not_referred_amount',
-      'mart_gap_by_unit.not_approved_amount',
-      'mart_gap_by_unit.not_contracted_amount',
-      'mart_gap_by_unit.not_disbursed_amount',
-      'mart_gap_by_unit.residual_amount',
-      'mart_gap_by_unit.allocated_amount',
+      ...GAP_STAGE_METRICS,
       'mart_reasons.amount',
       'mart_reasons.reason_actor',
       'mart_reasons.is_in_totals',

@@ -7,6 +7,7 @@ import { paretoChart } from '../charts/pareto.ts';
 import { trendChart } from '../charts/trend.ts';
 import { gapOf, rateOf, ratio, type AbsorptionSum } from './model.ts';
 import { MEETING_TARGETS } from './strings.ts';
+import { GAP_STAGE_METRICS } from '../metrics.ts';
 import {
   absorptionBars,
   absorptionTable,
@@ -229,14 +230,7 @@ export function gapsView(): HTMLElement {
           rows: stages.map((g) => [nameOf('program', g.program), ...g.parts.map((p) => bn(p))]),
         },
         'gaps',
-        [
-          'mart_gap_by_unit.not_referred_amount',
-          'mart_gap_by_unit.not_approved_amount',
-          'mart_gap_by_unit.not_contracted_amount',
-          'mart_gap_by_unit.not_disbursed_amount',
-          'mart_gap_by_unit.residual_amount',
-          'mart_gap_by_unit.allocated_amount',
-        ],
+        [...GAP_STAGE_METRICS],
       ),
     ),
     page(

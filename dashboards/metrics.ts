@@ -1,0 +1,11 @@
+/** Mart columns that more than one part of the dashboard names: the page's bundle and the data build share them. */
+
+/** The gap by funnel stage and the allocation it splits (mart_gap_by_unit), in the chart's order. */
+export const GAP_STAGE_METRICS = [
+  'mart_gap_by_unit.not_referred_amount',
+  'mart_gap_by_unit.not_approved_amount',
+  'mart_gap_by_unit.not_contracted_amount',
+  'mart_gap_by_unit.not_disbursed_amount',
+  'mart_gap_by_unit.residual_amount',
+  'mart_gap_by_unit.allocated_amount',
+] as const;
