@@ -7,6 +7,7 @@
  * that it no longer lists.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { z } from 'zod';
 import type { DatasetDefinition } from './schema/datasets.ts';
 import { coreColumns, LINEAGE_COLUMNS } from './schema/warehouse.ts';
 import { ident, literal, queryRows } from './db.ts';
@@ -30,9 +31,16 @@ export interface FileLoadCounts {
   warnings: number;
 }
 
-/** SQL that is true when the key columns of aliases `a` and `b` are equal (NULL matching NULL). */
+/**
+ * SQL that is true when the key columns of aliases `a` and `b` are equal (NULL matching NULL). A
+ * required column is never NULL in a loaded row, so it is compared with `=`, which DuckDB joins
+ * about twice as fast (it can also skip the stored row groups whose keys are out of range).
+ */
 function keyMatch(dataset: DatasetDefinition, a: string, b: string): string {
-  return dataset.naturalKey.map((k) => `${a}.${ident(k)} is not distinct from ${b}.${ident(k)}`).join(' and ');
+  return dataset.naturalKey.map((k) => {
+    const required = !(dataset.schema.shape[k] as z.ZodType).isOptional();
+    return `${a}.${ident(k)} ${required ? '=' : 'is not distinct from'} ${b}.${ident(k)}`;
+  }).join(' and ');
 }
 
 /** SQL of a row's natural key as JSON (alias `a`), for replaced_rows and messages. */
