@@ -9,7 +9,7 @@ import { queryRows } from '../pipelines/db.ts';
 import { columnMeta } from '../pipelines/schema/columns.ts';
 import { DATASETS } from '../pipelines/schema/datasets.ts';
 import type { MetricDefinition } from './dictionary.ts';
-import { GAP_STAGE_METRICS } from './metrics.ts';
+import { COVERAGE_METRICS, GAP_STAGE_METRICS } from './metrics.ts';
 
 /** A code list as the page needs it: code and both names (from the reference tables). */
 export interface CodeName {
@@ -628,12 +628,7 @@ const VIEW_SOURCES: Record<ViewId, { datasets: string[]; metrics: string[] }> = 
       'mart_ndf_quarterly.drawn_amount',
       'mart_ndf_quarterly.idle_amount',
       'mart_ndf_quarterly.is_reported',
-      'mart_reporting_coverage.file_count',
-      'mart_reporting_coverage.reported_key_count',
-      'mart_reporting_coverage.missing_key_count',
-      'mart_reporting_coverage.late_key_count',
-      'mart_reporting_coverage.covered_allocated_amount',
-      'mart_reporting_coverage.coverage_rate',
+      ...COVERAGE_METRICS,
     ],
   },
   jobs: {

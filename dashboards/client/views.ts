@@ -7,7 +7,7 @@ import { paretoChart } from '../charts/pareto.ts';
 import { trendChart } from '../charts/trend.ts';
 import { gapOf, rateOf, ratio, type AbsorptionSum } from './model.ts';
 import { MEETING_TARGETS } from './strings.ts';
-import { GAP_STAGE_METRICS } from '../metrics.ts';
+import { COVERAGE_METRICS, GAP_STAGE_METRICS } from '../metrics.ts';
 import {
   absorptionBars,
   absorptionTable,
@@ -456,14 +456,7 @@ export function ndfView(): HTMLElement {
         ]),
       },
       'ndf',
-      [
-        'mart_reporting_coverage.file_count',
-        'mart_reporting_coverage.reported_key_count',
-        'mart_reporting_coverage.missing_key_count',
-        'mart_reporting_coverage.late_key_count',
-        'mart_reporting_coverage.covered_allocated_amount',
-        'mart_reporting_coverage.coverage_rate',
-      ],
+      [...COVERAGE_METRICS],
       dim === 'bank' ? words.coverageNote : words.coverageAgencyNote,
     );
   };
