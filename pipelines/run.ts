@@ -14,7 +14,7 @@ import { DATASETS, type DatasetName } from './schema/datasets.ts';
 import { warehouseDdl } from './schema/warehouse.ts';
 import { listDrop, type DropFile } from './ingest/drop.ts';
 import { readFile } from './ingest/read.ts';
-import { cleanFile, dropCleanFile, recordFileIssues, type CleanFile } from './validate.ts';
+import { cleanFile, dropCleanFile, dropTypedRead, recordFileIssues, type CleanFile } from './validate.ts';
 import { loadDataset } from './load.ts';
 import { checkSoftRules } from './soft-rules.ts';
 import { withProgress } from './progress.ts';
@@ -38,6 +38,8 @@ export interface RunOptions {
   pauseBeforeCommitMs?: number;
   /** From this many rows on, a file's clean rows are a view over its raw text, not a copy (tests set 0 to try that path on small files). */
   cleanViewFromRows?: number;
+  /** From this many bytes on, a CSV's numbers are read as numbers by DuckDB's reader (tests set 0 to try that path on small files). */
+  typedReadFromBytes?: number;
   /** The province of a new warehouse (a code or name from data/reference/provinces.csv; default fars). */
   province?: string;
   /** Fault injection: change a file's independent count, to see an unbalanced file stopped. */
@@ -206,7 +208,8 @@ async function readAndCheck(
       log(`IGNORED  ${file.name}: ${file.ignored}`);
       continue;
     }
-    const result = await withProgress(connection, `reading ${file.name}`, log, () => readFile(connection, file, String(index), tmpDir));
+    const readOptions = { typedFromBytes: options.typedReadFromBytes };
+    let result = await withProgress(connection, `reading ${file.name}`, log, () => readFile(connection, file, String(index), tmpDir, readOptions));
     const summary = emptySummary(file);
     summaries.set(file.name, summary);
     if (!result.ok) {
@@ -215,11 +218,26 @@ async function readAndCheck(
       log(`SKIPPED  ${summary.error}`);
       continue;
     }
-    const { raw } = result;
+    let { raw } = result;
     Object.assign(summary, { encoding: raw.encoding, format: raw.format });
     log(`read     ${file.name} (${file.dataset}, ${raw.format}, ${raw.encoding}) in ${Date.now() - t0} ms`);
     const t1 = Date.now();
-    const clean = await withProgress(connection, `checking ${file.name}`, log, () => cleanFile(connection, raw, references, options.cleanViewFromRows));
+    let clean = await withProgress(connection, `checking ${file.name}`, log, () => cleanFile(connection, raw, references, options.cleanViewFromRows));
+    if (!clean) {
+      // Its numbers were read as numbers, and its rows with a problem cannot be found again by
+      // their line (a quoted cell runs over several lines): the whole file is read again as text.
+      log(`reading  ${file.name} again as text: rows with a problem span several lines`);
+      await dropTypedRead(connection, raw);
+      result = await readFile(connection, file, String(index), tmpDir, { typedFromBytes: Infinity });
+      if (!result.ok) {
+        summary.error = `${file.name}: ${result.error}`.replace(/\s*\n\s*/g, ' ');
+        summary.ms = Date.now() - t0;
+        log(`SKIPPED  ${summary.error}`);
+        continue;
+      }
+      raw = result.raw;
+      clean = (await cleanFile(connection, raw, references, options.cleanViewFromRows))!;
+    }
     if (options.recount) clean.rowsRead = options.recount(file, clean.rowsRead);
     summary.ms = Date.now() - t0;
     summary.rowsRead = clean.rowsRead;

@@ -14,21 +14,10 @@ import { cleanValue } from './ingest/values.ts';
 import type { RawFile } from './ingest/read.ts';
 import type { Unit } from './ingest/drop.ts';
 import { locationSql, locationText } from './location.ts';
-
-/** How a raw money text of each unit is parsed (wide enough for the unit) and scaled to million rials. */
-export const MONEY_PARSE: Record<Unit, { type: string; factor: string }> = {
-  million_rial: { type: 'DECIMAL(18,6)', factor: '' },
-  rial: { type: 'DECIMAL(18,0)', factor: ' * 0.000001' },
-  toman: { type: 'DECIMAL(18,1)', factor: ' * 0.00001' },
-  billion_rial: { type: 'DECIMAL(18,9)', factor: ' * 1000::DECIMAL(4,0)' },
-};
-
-/** The fast SQL parse of a numeric column's raw text, before any JavaScript cleaning. */
-function fastType(meta: ColumnMeta, unit: Unit): string {
-  if (meta.kind === 'money') return MONEY_PARSE[unit].type;
-  if (meta.kind === 'decimal') return 'DECIMAL(18,6)';
-  return 'DECIMAL(18,3)';
-}
+import { readCsvLines, readLinesAt } from './ingest/csv.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fastType, MONEY_PARSE, NUMERIC } from './ingest/numbers.ts';
 
 export interface CleanFile {
   raw: RawFile;
@@ -39,6 +28,8 @@ export interface CleanFile {
   table: string;
   /** Whether `table` is a view over the raw text (a big file) rather than a table of its own. */
   isView: boolean;
+  /** The raw text table that the flagged rows' raw_rowid points into (for a typed file, its lines read again as text). */
+  valuesTable: string;
   /** Records in the file, as the independent counter found them. */
   rowsRead: number;
   /** Records as the reader accounts for them: rows read + lines it could not parse + blank rows. */
@@ -50,8 +41,6 @@ export interface CleanFile {
   /** When the drop folder's name states a year and quarter and rows are of another: what to warn. */
   periodNote?: string;
 }
-
-const NUMERIC = new Set(['int', 'money', 'decimal']);
 
 /** From this many rows on, a file's clean rows are a view over its raw text rather than a copy. */
 export const CLEAN_VIEW_FROM_ROWS = 100_000;
@@ -171,7 +160,8 @@ function columnSql(name: string, schema: z.ZodType, map: string | undefined, uni
   const required = !schema.isOptional();
   const label = `'column ${name} (${meta.label.replace(/'/g, "''")}): '`;
   const expected = meta.expected.replace(/'/g, "''");
-  const found = `${label} || 'found "' || ${q('raw')} || '", expected ${expected}'`;
+  // (A typed file's numbers are numbers here; its rows with a problem are read again as text for their messages.)
+  const found = `${label} || 'found "' || cast(${q('raw')} as VARCHAR) || '", expected ${expected}'`;
   const missing = `${label} || 'found nothing, expected ${expected}'`;
   const emptied = m ? q('me') : 'false';
   // The first branch whose condition holds decides; a NULL message means no problem.
@@ -183,8 +173,13 @@ function columnSql(name: string, schema: z.ZodType, map: string | undefined, uni
     [outOfRange, found],
   ];
   const problem = `case ${branches.map(([when, then]) => `when ${when} then ${then}`).join(' ')} end`;
-  // The same decision as a boolean, cheap enough for every row: messages are built only for the rows it flags.
-  const hasProblem = `case ${branches.map(([when, then]) => `when ${when} then ${then === 'NULL' ? 'false' : 'true'}`).join(' ')} else false end`;
+  // The same decision as a boolean, cheap enough for every row: messages are built only for the
+  // rows it flags. Written out rather than derived from the branches: DuckDB inlines the typed
+  // value into every place a filter names it, and the branches name it up to five times.
+  // An empty value is a problem when the column is required, or when the text was not emptied by
+  // cleaning; a value present is one when it is out of range.
+  const emptyProblem = `${required} or (${q('raw')} is not null and not ${emptied})`;
+  const hasProblem = `(${m ? `${q('mp')} is not null or ` : ''}case when ${ident(name)} is null then ${emptyProblem} else coalesce(${outOfRange}, false) end)`;
   const join = m ? `left join ${ident(map!)} ${m} on ${m}.raw = ${col}` : '';
   return { typed, problem, hasProblem, join, totals: m ? `coalesce(${m}.is_total, false)` : 'false' };
 }
@@ -195,14 +190,12 @@ function blankRowSql(raw: RawFile): string {
 }
 
 /**
- * Creates `table`, the file's typed rows with their problems, and `${table}_flagged`, the rows with
- * a problem or a totals row. A big file's `table` is a view over its raw text (`asView`): its typed
- * values are computed where they are read, never held twice in memory. A small one is a table,
- * since many views in one union cost DuckDB more than the copies.
+ * Creates the view `${table}_all`: every raw row's typed values, whether it is blank or a totals
+ * row, `has_problem` and its problem messages, computed where they are read, never copied.
  */
-async function createCleanTable(
-  connection: DuckDBConnection, raw: RawFile, references: References, maps: Map<string, string>, table: string, asView: boolean,
-): Promise<number> {
+async function createAllView(
+  connection: DuckDBConnection, raw: RawFile, references: References, maps: Map<string, string>, table: string,
+): Promise<void> {
   const { dataset, file } = raw;
   const pieces: ReturnType<typeof columnSql>[] = [];
   const missing: string[] = [];
@@ -254,6 +247,19 @@ async function createCleanTable(
       (${[...pieces.map((p) => p.hasProblem), ...dataset.rules.map((rule) => `coalesce(${rule.breaks}, false)`)].join(' or ') || 'false'}) as has_problem,
       nullif(concat_ws('; ', ${[...pieces.map((p) => p.problem), ...ruleProblems].join(',\n        ') || 'NULL'}), '') as problems
     from defaulted`);
+}
+
+/**
+ * Creates `table`, the file's typed rows with their problems, and `${table}_flagged`, the rows with
+ * a problem or a totals row. A big file's `table` is a view over its raw text (`asView`): its typed
+ * values are computed where they are read, never held twice in memory. A small one is a table,
+ * since many views in one union cost DuckDB more than the copies.
+ */
+async function createCleanTable(
+  connection: DuckDBConnection, raw: RawFile, references: References, maps: Map<string, string>, table: string, asView: boolean,
+): Promise<number> {
+  await createAllView(connection, raw, references, maps, table);
+  const blank = blankRowSql(raw);
   const all = ident(`${table}_all`);
   const flagged = ident(`${table}_flagged`);
   if (!asView) {
@@ -287,31 +293,18 @@ async function createCleanTable(
   return Number(blankRows);
 }
 
-/** Drops what cleaning a file left: its views, its flagged rows and the raw text they read. */
-export async function dropCleanFile(connection: DuckDBConnection, clean: CleanFile): Promise<void> {
-  await connection.run(`drop ${clean.isView ? 'view' : 'table'} if exists temp.${ident(clean.table)}`);
-  await connection.run(`drop view if exists temp.${ident(`${clean.table}_all`)}`);
-  await connection.run(`drop table if exists temp.${ident(`${clean.table}_flagged`)}`);
-  await connection.run(`drop table if exists temp.${ident(clean.raw.table)}`);
-}
-
 /**
- * Cleans `raw` into a typed temp view with each row's problems, keeping only the rows with a
- * problem (and totals rows) in a table of their own. Runs before the load transaction opens:
- * DuckDB scans a table made inside a transaction at about half the speed.
+ * Cleans a file of text columns into `table` (a view for a big file, else a table) and
+ * `${table}_flagged`; returns its blank rows. Numbers are taken by the fast SQL cast alone at
+ * first; only when that leaves rows with problems are the odd numbers (Persian digits,
+ * separators) cleaned in JavaScript and the pass run again.
  */
-export async function cleanFile(
-  connection: DuckDBConnection, raw: RawFile, references: References, viewFrom = CLEAN_VIEW_FROM_ROWS,
-): Promise<CleanFile> {
-  const table = `clean_${raw.table.replace(/^raw_/, '')}`;
-  // Numbers are taken by the fast SQL cast alone at first; only when that leaves rows with
-  // problems are the odd numbers (Persian digits, separators) cleaned in JavaScript and the pass run again.
-  const [{ rows }] = (await queryRows<{ rows: number }>(connection, `select count(*)::BIGINT as rows from ${ident(raw.table)}`)) as [{ rows: number }];
-  const asView = Number(rows) >= viewFrom;
+async function cleanText(
+  connection: DuckDBConnection, raw: RawFile, references: References, table: string, asView: boolean,
+): Promise<number> {
   let maps = await buildValueMaps(connection, raw, references, { numeric: false });
   let blankRows = await createCleanTable(connection, raw, references, maps, table, asView);
-  const flagged = ident(`${table}_flagged`);
-  const [{ bad }] = (await queryRows<{ bad: number }>(connection, `select count(*)::BIGINT as bad from ${flagged} where problems is not null`)) as [{ bad: number }];
+  const [{ bad }] = (await queryRows<{ bad: number }>(connection, `select count(*)::BIGINT as bad from ${ident(`${table}_flagged`)} where problems is not null`)) as [{ bad: number }];
   if (Number(bad) > 0) {
     const numericMaps = await buildValueMaps(connection, raw, references, { numeric: true });
     if (numericMaps.size > 0) {
@@ -319,6 +312,127 @@ export async function cleanFile(
       blankRows = await createCleanTable(connection, raw, references, maps, table, asView);
     }
   }
+  return blankRows;
+}
+
+/**
+ * Cleans a typed file (its numbers read as numbers) into the view `table`. One pass over the
+ * typed rows finds those with a problem, the totals rows and the blank rows; the rows with a
+ * problem or a totals row, and the lines whose numbers the reader could not take, are read again
+ * from the file as text and cleaned as a small file is (`${table}_slow`), so that their messages
+ * and values are exactly a text file's. Returns undefined when those lines cannot be found by
+ * their line number (a quoted cell runs over several lines): the file must then be read as text.
+ */
+async function cleanTyped(
+  connection: DuckDBConnection, raw: RawFile, references: References, table: string,
+): Promise<{ blankRows: number; castRows: number; valuesTable: string } | undefined> {
+  const maps = await buildValueMaps(connection, raw, references, { numeric: false });
+  await createAllView(connection, raw, references, maps, table);
+  const all = ident(`${table}_all`);
+  const marked = ident(`${table}_marked`);
+  await connection.run(`
+    create or replace temp table ${marked} as
+    select raw_rowid, source_line, is_blank from ${all} where has_problem or is_total or is_blank`);
+  const [counts] = (await queryRows<{ blank: number; slow: number; cast: number }>(connection, `
+    select (select count(*) from ${marked} where is_blank)::BIGINT as blank,
+           (select count(*) from ${marked} where not is_blank)::BIGINT as slow,
+           (select count(*) from ${ident(raw.castTable!)})::BIGINT as cast`)) as [{ blank: number; slow: number; cast: number }];
+  const [blankRows, castRows] = [Number(counts.blank), Number(counts.cast)];
+  const flagged = ident(`${table}_flagged`);
+  const slowTable = `${raw.table}_slow`;
+  const slowClean = `${table}_slow`;
+  if (Number(counts.slow) + castRows === 0) {
+    await connection.run(`create or replace temp table ${flagged} (raw_rowid BIGINT, source_line BIGINT, source_record BIGINT, problems VARCHAR, is_total BOOLEAN)`);
+    await connection.run(`
+      create or replace temp view ${ident(table)} as
+      select a.* exclude (has_problem, problems, is_blank), NULL::VARCHAR as problems from ${all} a where not a.is_blank`);
+    return { blankRows, castRows, valuesTable: raw.table };
+  }
+  const text = raw.textSource!;
+  if ((raw.counted.multiline ?? 1) > 0 || text.segments > 1) return undefined;
+  // The lines to read again, in order: the i-th line read again is the i-th of them.
+  const slowLines = ident(`${slowTable}_lines`);
+  await connection.run(`
+    create or replace temp table ${slowLines} as
+    select line, row_number() over (order by line) - 1 as i
+    from (select source_line as line from ${marked} where not is_blank union all select line from ${ident(raw.castTable!)})`);
+  const lines = (await queryRows<{ line: number }>(connection, `select line from ${slowLines} order by i`)).map((row) => Number(row.line));
+  const found = await readLinesAt(text.source.path, lines.map((line) => line - text.lineOffset), text.lineBreak);
+  if (found.length !== lines.length) return undefined;
+  const slowCsv = join(text.tmpDir, `${raw.table}.slow.csv`);
+  writeFileSync(slowCsv, found.map((line) => `${line}\n`).join(''));
+  const slowRead = `${slowTable}_read`;
+  const slowRejects = `${slowTable}_rejects`;
+  await connection.run(`create or replace temp table ${ident(slowRejects)} (line BIGINT, raw VARCHAR, problem VARCHAR, record BIGINT)`);
+  await readCsvLines(connection, { ...text.source, path: slowCsv, skip: 0, lineOffset: 0 }, slowRead, slowRejects, text.tmpDir);
+  const [check] = (await queryRows<{ rows: number; rejects: number }>(connection, `
+    select (select count(*) from ${ident(slowRead)})::BIGINT as rows, (select count(*) from ${ident(slowRejects)})::BIGINT as rejects`)) as [{ rows: number; rejects: number }];
+  if (Number(check.rows) !== lines.length || Number(check.rejects) > 0) return undefined;
+  await connection.run(`
+    create or replace temp table ${ident(slowTable)} as
+    select r.*, l.line as __line from ${ident(slowRead)} r join ${slowLines} l on l.i = r.rowid order by r.rowid`);
+  const slowRaw: RawFile = {
+    ...raw, table: slowTable, typed: {}, castTable: undefined, fromSql: `${ident(slowTable)} r`,
+    lineSql: 'r.__line', positionSql: 'r.__line', recordSql: 'NULL::BIGINT', rejectsTable: slowRejects,
+  };
+  await cleanText(connection, slowRaw, references, slowClean, false);
+  await connection.run(`create or replace temp table ${flagged} as select * from ${ident(`${slowClean}_flagged`)}`);
+  await connection.run(`
+    create or replace temp view ${ident(table)} as
+    select a.* exclude (has_problem, problems, is_blank), NULL::VARCHAR as problems
+    from ${all} a anti join (select raw_rowid from ${marked} where not is_blank) m on m.raw_rowid = a.raw_rowid
+    where not a.is_blank
+    union all by name
+    select * from ${ident(slowClean)}`);
+  return { blankRows, castRows, valuesTable: slowTable };
+}
+
+/** Drops what cleaning a file left: its views, its flagged rows and the raw text they read. */
+export async function dropCleanFile(connection: DuckDBConnection, clean: CleanFile): Promise<void> {
+  await dropCleaning(connection, clean.raw, clean.table, clean.isView);
+}
+
+/** Drops what a typed read and its cleaning left, before the file is read again as text. */
+export async function dropTypedRead(connection: DuckDBConnection, raw: RawFile): Promise<void> {
+  await dropCleaning(connection, raw, cleanTableName(raw), true);
+}
+
+const cleanTableName = (raw: RawFile) => `clean_${raw.table.replace(/^raw_/, '')}`;
+
+async function dropCleaning(connection: DuckDBConnection, raw: RawFile, table: string, isView: boolean): Promise<void> {
+  await connection.run(`drop ${isView ? 'view' : 'table'} if exists temp.${ident(table)}`);
+  await connection.run(`drop view if exists temp.${ident(`${table}_all`)}`);
+  await connection.run(`drop view if exists temp.${ident(`${table}_slow_all`)}`);
+  for (const name of [`${table}_flagged`, `${table}_marked`, `${table}_slow`, `${table}_slow_flagged`, raw.table, raw.castTable,
+    `${raw.table}_slow`, `${raw.table}_slow_read`, `${raw.table}_slow_lines`, `${raw.table}_slow_rejects`]) {
+    if (name) await connection.run(`drop table if exists temp.${ident(name)}`);
+  }
+}
+
+/**
+ * Cleans `raw` into a typed temp view (or, for a small file, a table) with each row's problems,
+ * keeping only the rows with a problem (and totals rows) in a table of their own. Runs before the
+ * load transaction opens: DuckDB scans a table made inside a transaction at about half the speed.
+ * Returns undefined when a typed file must be read again as text (see cleanTyped).
+ */
+export async function cleanFile(
+  connection: DuckDBConnection, raw: RawFile, references: References, viewFrom = CLEAN_VIEW_FROM_ROWS,
+): Promise<CleanFile | undefined> {
+  const table = cleanTableName(raw);
+  const [{ rows }] = (await queryRows<{ rows: number }>(connection, `select count(*)::BIGINT as rows from ${ident(raw.table)}`)) as [{ rows: number }];
+  const isTyped = Object.keys(raw.typed).length > 0;
+  const asView = isTyped || Number(rows) >= viewFrom;
+  let blankRows: number;
+  let castRows = 0;
+  let valuesTable = raw.table;
+  if (isTyped) {
+    const typed = await cleanTyped(connection, raw, references, table);
+    if (!typed) return undefined;
+    ({ blankRows, castRows, valuesTable } = typed);
+  } else {
+    blankRows = await cleanText(connection, raw, references, table, asView);
+  }
+  const flagged = ident(`${table}_flagged`);
   const [counts] = await queryRows<{ totals: number; bad: number; rejects: number }>(connection, `
     select (select count(*) from ${flagged} where is_total)::BIGINT as totals,
            (select count(*) from ${flagged} where problems is not null and not is_total)::BIGINT as bad,
@@ -330,8 +444,9 @@ export async function cleanFile(
     raw,
     table,
     isView: asView,
+    valuesTable,
     rowsRead: raw.counted.records,
-    rowsAccounted: Number(rows) + Number(c.rejects),
+    rowsAccounted: Number(rows) + castRows + Number(c.rejects),
     rowsBlank: blankRows,
     rowsTotals: Number(c.totals),
     rowsQuarantined: Number(c.bad) + Number(c.rejects),
@@ -377,7 +492,7 @@ export async function recordFileIssues(connection: DuckDBConnection, clean: Clea
         select c.source_line, c.source_record, split_part(c.problems, ' ', 2) as column_name,
                ${locationSql('$file', 'c.source_line', 'c.source_record')} || ': ' || c.problems as message,
                ${rawValuesJson(raw.columns, 'r')} as raw_values
-        from ${ident(`${table}_flagged`)} c join ${ident(raw.table)} r on r.rowid = c.raw_rowid
+        from ${ident(`${table}_flagged`)} c join ${ident(clean.valuesTable)} r on r.rowid = c.raw_rowid
         where c.problems is not null and not c.is_total)`, { load_id: loadId, dataset: dataset.name, file: file.name });
     await connection.run(`
       insert into quarantine (load_id, dataset, source_file, source_line, source_record, message, raw_values)

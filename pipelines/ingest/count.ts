@@ -14,6 +14,8 @@ export interface RecordCount {
   records: number;
   /** Of those, the records that are empty lines. */
   blank: number;
+  /** Records whose quoted cells run over more than one line (or seem to: a quote never closed). */
+  multiline?: number;
   /** The kinds of line break seen outside quotes, as bits (LINE_BREAK): DuckDB's reader cannot take a mix. */
   lineBreaks: number;
 }
@@ -109,6 +111,7 @@ function parseQuoted(buf: Uint8Array, start: number, delimiter: number, atEnd: b
 class CsvRecordCounter {
   records = 0;
   blank = 0;
+  multiline = 0;
   /** The kinds of line break seen outside quotes, as LINE_BREAK bits. */
   private breakKinds = 0;
   private carry: Buffer = Buffer.alloc(0);
@@ -125,7 +128,7 @@ class CsvRecordCounter {
   /** Counts what is left at the end of the file. */
   end(): RecordCount {
     if (this.carry.length > 0) this.scan(this.carry, true);
-    return { records: this.records, blank: this.blank, lineBreaks: this.breakKinds };
+    return { records: this.records, blank: this.blank, multiline: this.multiline, lineBreaks: this.breakKinds };
   }
 
   /** Counts records from the start of `buf`; returns where the first unfinished one starts. */
@@ -152,6 +155,7 @@ class CsvRecordCounter {
       const record = parseQuoted(buf, pos, this.delimiter, atEnd);
       if (!record) return pos;
       this.records++;
+      if (record.multiline) this.multiline++;
       // A record over several lines stands only when it is well quoted and has the header's shape;
       // otherwise its first line is the bad one, and counting goes on at the next line.
       pos = record.multiline && (!record.wellQuoted || record.fields !== this.fields) ? next : record.end;

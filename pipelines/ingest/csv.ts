@@ -21,6 +21,14 @@ export interface CsvSource {
   encoding: string;
   /** The select list that names the positional columns c0…cN (`c0 as "year", …`): read in the same pass. */
   select: string;
+  /**
+   * The SQL type of each positional column, VARCHAR where not given. A value that does not cast
+   * costs its line nothing: the line is listed in `castTable` and its row is left out, to be read
+   * again as text.
+   */
+  types?: (string | undefined)[];
+  /** Temporary table (line) that receives the lines with a value that did not cast to its column's type. */
+  castTable?: string;
 }
 
 /** Quote-opened lines recovered from before a file is given up as unreadable. */
@@ -31,7 +39,7 @@ interface RunawayQuote { line: number; bytePosition: number }
 
 /** read_csv over `path` into `table`, keeping unparsable lines in `${table}_errors`. */
 async function readSegment(connection: DuckDBConnection, table: string, path: string, skip: number, source: CsvSource) {
-  const positional = Array.from({ length: source.columns }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  const positional = Array.from({ length: source.columns }, (_, i) => `'c${i}': '${source.types?.[i] ?? 'VARCHAR'}'`).join(', ');
   await connection.run(`drop table if exists ${ident(`${table}_errors`)}`);
   await connection.run(`drop table if exists ${ident(`${table}_scans`)}`);
   await connection.run(`
@@ -50,8 +58,8 @@ async function firstRunawayQuote(connection: DuckDBConnection, table: string, li
     select line + ${lineOffset} as line, line_byte_position as byte_position
     from ${ident(`${table}_errors`)}
     -- (DuckDB's text of a line after a CR LF begins with the LF: only breaks inside count.)
-    where regexp_matches(trim(csv_line, chr(13) || chr(10)), '[\\r\\n]')
-       or error_type = 'LINE SIZE OVER MAXIMUM'
+    where error_type <> 'CAST' and (regexp_matches(trim(csv_line, chr(13) || chr(10)), '[\\r\\n]')
+       or error_type = 'LINE SIZE OVER MAXIMUM')
     order by line limit 1`);
   return found ? { line: Number(found.line), bytePosition: Number(found.byte_position) } : undefined;
 }
@@ -87,7 +95,7 @@ function lineAt(path: string, approx: number): { next: number; text: string } {
  */
 export async function readCsvLines(
   connection: DuckDBConnection, source: CsvSource, table: string, rejectsTable: string, tmpDir: string,
-): Promise<void> {
+): Promise<{ segments: number }> {
   const segments: { table: string; keepRows?: number }[] = [];
   let path = source.path;
   let skip = source.skip;
@@ -99,6 +107,7 @@ export async function readCsvLines(
     const runaway = k < MAX_RECOVERIES ? await firstRunawayQuote(connection, segment, lineOffset) : undefined;
     const before = runaway ? `where line + ${lineOffset} < ${runaway.line}` : '';
     await insertRejects(connection, rejectsTable, `${segment}_errors`, lineOffset, source, before);
+    if (source.castTable) await insertCastLines(connection, source.castTable, `${segment}_errors`, lineOffset, before);
     if (!runaway) {
       segments.push({ table: segment });
       break;
@@ -127,6 +136,7 @@ export async function readCsvLines(
     for (const s of segments) await connection.run(`drop table if exists ${ident(s.table)}`);
     await connection.run(`alter table ${ident(`${table}_joined`)} rename to ${ident(table)}`);
   }
+  return { segments: segments.length };
 }
 
 /** Copies a segment's unparsable lines (those `where` keeps) into the rejects table, in a planner's words. */
@@ -146,9 +156,17 @@ async function insertRejects(
         else error_message
       end
     from ${ident(errors)}
-    ${where}
+    ${where ? `${where} and` : 'where'} line not in (select line from ${ident(errors)} group by line having bool_and(error_type = 'CAST'))
     -- A short line is reported once per missing column: keep one report per line.
     qualify row_number() over (partition by line order by column_idx) = 1`);
+}
+
+/** Copies the lines whose only fault is a value that did not cast to its column's type into `castTable`. */
+async function insertCastLines(connection: DuckDBConnection, castTable: string, errors: string, lineOffset: number, where: string): Promise<void> {
+  await connection.run(`
+    insert into ${ident(castTable)} (line)
+    select line + ${lineOffset} from ${ident(errors)} ${where}
+    group by line having bool_and(error_type = 'CAST')`);
 }
 
 /** Copies `source` from byte `offset` to the end into `target`. */
@@ -217,4 +235,41 @@ export async function unifyLineBreaks(path: string, copy: string): Promise<void>
   }
   out.end(pendingCr ? '\n' : '');
   await once(out, 'finish');
+}
+
+/**
+ * The text of chosen physical lines of `path` (1-based, ascending), a line ending at each
+ * `lineBreak` byte (a CR before an LF is dropped), streaming: one pass whatever the file's size.
+ */
+export async function readLinesAt(path: string, lines: number[], lineBreak: number): Promise<string[]> {
+  const found: string[] = [];
+  let next = 0;
+  let line = 1;
+  let parts: Buffer[] = [];
+  const keep = () => {
+    let text = Buffer.concat(parts);
+    if (lineBreak === 0x0a && text[text.length - 1] === 0x0d) text = text.subarray(0, text.length - 1);
+    found.push(text.toString('utf8'));
+    parts = [];
+    next++;
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 8 << 20 }) as AsyncIterable<Buffer>) {
+    let from = 0;
+    while (next < lines.length) {
+      const end = chunk.indexOf(lineBreak, from);
+      if (end < 0) {
+        if (line === lines[next]) parts.push(chunk.subarray(from));
+        break;
+      }
+      if (line === lines[next]) {
+        parts.push(chunk.subarray(from, end));
+        keep();
+      }
+      line++;
+      from = end + 1;
+    }
+    if (next >= lines.length) break;
+  }
+  if (next < lines.length && line === lines[next] && parts.length > 0) keep();
+  return found;
 }
