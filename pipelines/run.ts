@@ -40,6 +40,8 @@ export interface RunOptions {
   cleanViewFromRows?: number;
   /** From this many bytes on, a CSV's numbers are read as numbers by DuckDB's reader (tests set 0 to try that path on small files). */
   typedReadFromBytes?: number;
+  /** At most this many rows of a typed file are read again as text by their line, else the whole file is (tests set it low). */
+  typedSlowLinesMax?: number;
   /** The province of a new warehouse (a code or name from data/reference/provinces.csv; default fars). */
   province?: string;
   /** Fault injection: change a file's independent count, to see an unbalanced file stopped. */
@@ -101,7 +103,7 @@ function profileStatements(connection: DuckDBConnection, log: (line: string) => 
     const t0 = Date.now();
     const result = await (run as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
     const ms = Date.now() - t0;
-    if (ms >= 50) log(`profile  ${ms} ms: ${sql.replace(/\s+/g, ' ').trim().slice(0, 110)}`);
+    if (ms >= Number(process.env.PIPELINE_PROFILE_MS ?? 50)) log(`profile  ${ms} ms: ${sql.replace(/\s+/g, ' ').trim().slice(0, 110)}`);
     return result;
   }) as typeof connection.run;
 }
@@ -222,11 +224,11 @@ async function readAndCheck(
     Object.assign(summary, { encoding: raw.encoding, format: raw.format });
     log(`read     ${file.name} (${file.dataset}, ${raw.format}, ${raw.encoding}) in ${Date.now() - t0} ms`);
     const t1 = Date.now();
-    let clean = await withProgress(connection, `checking ${file.name}`, log, () => cleanFile(connection, raw, references, options.cleanViewFromRows));
-    if (!clean) {
-      // Its numbers were read as numbers, and its rows with a problem cannot be found again by
-      // their line (a quoted cell runs over several lines): the whole file is read again as text.
-      log(`reading  ${file.name} again as text: rows with a problem span several lines`);
+    const cleanOptions = { viewFrom: options.cleanViewFromRows, slowLinesMax: options.typedSlowLinesMax };
+    let clean = await withProgress(connection, `checking ${file.name}`, log, () => cleanFile(connection, raw, references, cleanOptions));
+    if ('readAsText' in clean) {
+      // Its numbers were read as numbers, and its rows that need cleaning are best read from the whole text.
+      log(`reading  ${file.name} again as text: ${clean.readAsText}`);
       await dropTypedRead(connection, raw);
       result = await readFile(connection, file, String(index), tmpDir, { typedFromBytes: Infinity });
       if (!result.ok) {
@@ -236,7 +238,8 @@ async function readAndCheck(
         continue;
       }
       raw = result.raw;
-      clean = (await cleanFile(connection, raw, references, options.cleanViewFromRows))!;
+      clean = await cleanFile(connection, raw, references, cleanOptions);
+      if ('readAsText' in clean) throw new Error(`${file.name}: a file read as text was asked to be read as text again`);
     }
     if (options.recount) clean.rowsRead = options.recount(file, clean.rowsRead);
     summary.ms = Date.now() - t0;

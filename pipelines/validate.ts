@@ -45,6 +45,15 @@ export interface CleanFile {
 /** From this many rows on, a file's clean rows are a view over its raw text rather than a copy. */
 export const CLEAN_VIEW_FROM_ROWS = 100_000;
 
+/**
+ * At most this many of a typed file's rows are read again as text by their line; a file with more
+ * rows that need cleaning (Persian digits throughout, say) is read again whole, as text.
+ */
+export const SLOW_LINES_MAX = 100_000;
+
+/** Why a typed file must be read again whole, as text (for the log). */
+export interface ReadAsText { readAsText: string }
+
 /** A value map that would map every value to itself: the column is used as it is, without a join. */
 const IDENTITY = '(identity)';
 
@@ -320,12 +329,14 @@ async function cleanText(
  * typed rows finds those with a problem, the totals rows and the blank rows; the rows with a
  * problem or a totals row, and the lines whose numbers the reader could not take, are read again
  * from the file as text and cleaned as a small file is (`${table}_slow`), so that their messages
- * and values are exactly a text file's. Returns undefined when those lines cannot be found by
- * their line number (a quoted cell runs over several lines): the file must then be read as text.
+ * and values are exactly a text file's. Says why instead when the file must be read again whole,
+ * as text: those lines cannot be found by their number (a quoted cell runs over several lines),
+ * or there are more than `slowLinesMax` of them.
  */
 async function cleanTyped(
   connection: DuckDBConnection, raw: RawFile, references: References, table: string,
-): Promise<{ blankRows: number; castRows: number; valuesTable: string } | undefined> {
+  slowLinesMax: number,
+): Promise<{ blankRows: number; castRows: number; valuesTable: string } | ReadAsText> {
   const maps = await buildValueMaps(connection, raw, references, { numeric: false });
   await createAllView(connection, raw, references, maps, table);
   const all = ident(`${table}_all`);
@@ -349,7 +360,13 @@ async function cleanTyped(
     return { blankRows, castRows, valuesTable: raw.table };
   }
   const text = raw.textSource!;
-  if ((raw.counted.multiline ?? 1) > 0 || text.segments > 1) return undefined;
+  const slow = Number(counts.slow) + castRows;
+  if ((raw.counted.multiline ?? 1) > 0 || text.segments > 1) {
+    return { readAsText: 'a quoted cell runs over several lines, so its rows with a problem cannot be found again by their line' };
+  }
+  if (slow > slowLinesMax) {
+    return { readAsText: `${slow.toLocaleString('en-US')} of its rows need cleaning (more than ${slowLinesMax.toLocaleString('en-US')}), quicker from the whole text` };
+  }
   // The lines to read again, in order: the i-th line read again is the i-th of them.
   const slowLines = ident(`${slowTable}_lines`);
   await connection.run(`
@@ -358,7 +375,8 @@ async function cleanTyped(
     from (select source_line as line from ${marked} where not is_blank union all select line from ${ident(raw.castTable!)})`);
   const lines = (await queryRows<{ line: number }>(connection, `select line from ${slowLines} order by i`)).map((row) => Number(row.line));
   const found = await readLinesAt(text.source.path, lines.map((line) => line - text.lineOffset), text.lineBreak);
-  if (found.length !== lines.length) return undefined;
+  const mismatch = { readAsText: 'its lines read again by their number did not match the rows read' };
+  if (found.length !== lines.length) return mismatch;
   const slowCsv = join(text.tmpDir, `${raw.table}.slow.csv`);
   writeFileSync(slowCsv, found.map((line) => `${line}\n`).join(''));
   const slowRead = `${slowTable}_read`;
@@ -367,7 +385,7 @@ async function cleanTyped(
   await readCsvLines(connection, { ...text.source, path: slowCsv, skip: 0, lineOffset: 0 }, slowRead, slowRejects, text.tmpDir);
   const [check] = (await queryRows<{ rows: number; rejects: number }>(connection, `
     select (select count(*) from ${ident(slowRead)})::BIGINT as rows, (select count(*) from ${ident(slowRejects)})::BIGINT as rejects`)) as [{ rows: number; rejects: number }];
-  if (Number(check.rows) !== lines.length || Number(check.rejects) > 0) return undefined;
+  if (Number(check.rows) !== lines.length || Number(check.rejects) > 0) return mismatch;
   await connection.run(`
     create or replace temp table ${ident(slowTable)} as
     select r.*, l.line as __line from ${ident(slowRead)} r join ${slowLines} l on l.i = r.rowid order by r.rowid`);
@@ -413,11 +431,12 @@ async function dropCleaning(connection: DuckDBConnection, raw: RawFile, table: s
  * Cleans `raw` into a typed temp view (or, for a small file, a table) with each row's problems,
  * keeping only the rows with a problem (and totals rows) in a table of their own. Runs before the
  * load transaction opens: DuckDB scans a table made inside a transaction at about half the speed.
- * Returns undefined when a typed file must be read again as text (see cleanTyped).
+ * Says why instead when a typed file must be read again whole, as text (see cleanTyped).
  */
 export async function cleanFile(
-  connection: DuckDBConnection, raw: RawFile, references: References, viewFrom = CLEAN_VIEW_FROM_ROWS,
-): Promise<CleanFile | undefined> {
+  connection: DuckDBConnection, raw: RawFile, references: References,
+  { viewFrom = CLEAN_VIEW_FROM_ROWS, slowLinesMax = SLOW_LINES_MAX }: { viewFrom?: number; slowLinesMax?: number } = {},
+): Promise<CleanFile | ReadAsText> {
   const table = cleanTableName(raw);
   const [{ rows }] = (await queryRows<{ rows: number }>(connection, `select count(*)::BIGINT as rows from ${ident(raw.table)}`)) as [{ rows: number }];
   const isTyped = Object.keys(raw.typed).length > 0;
@@ -426,8 +445,8 @@ export async function cleanFile(
   let castRows = 0;
   let valuesTable = raw.table;
   if (isTyped) {
-    const typed = await cleanTyped(connection, raw, references, table);
-    if (!typed) return undefined;
+    const typed = await cleanTyped(connection, raw, references, table, slowLinesMax);
+    if ('readAsText' in typed) return typed;
     ({ blankRows, castRows, valuesTable } = typed);
   } else {
     blankRows = await cleanText(connection, raw, references, table, asView);

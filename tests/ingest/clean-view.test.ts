@@ -1,7 +1,9 @@
 /**
  * A big file's clean rows are a view over its raw text (computed where they are read), a small
- * file's a table of their own. Both paths must load exactly the same warehouse: every table,
- * row for row, quarantine messages and warnings included, on drops full of bad input.
+ * file's a table of their own; a big CSV's numbers are read as numbers by DuckDB's reader, its
+ * rows that need cleaning read again as text by their line. Every path must load exactly the
+ * same warehouse: every table, row for row, quarantine messages and warnings included, on drops
+ * full of bad input.
  */
 import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -103,6 +105,13 @@ describe('numbers read as numbers by the CSV reader (big files) and as text (sma
         .toEqual(await rows_(asText, `select source_line, message from quarantine order by source_line`));
       expect((await rows_(typed, `select source_line from quarantine order by 1`)).map((r) => r.source_line)).toEqual([5, 7]);
       expect(await differences(asText, typed)).toEqual([]);
+      // More rows to clean than a typed file reads again by their line: the whole file is read again as text, to the same end.
+      const log: string[] = [];
+      const whole = tempWarehouse();
+      await load([drop], whole, { typedReadFromBytes: 0, typedSlowLinesMax: 3, log: (line) => log.push(line) });
+      expect(log.filter((line) => line.startsWith('reading  ')))
+        .toEqual(['reading  1394-Q4/allocations.csv again as text: 4 of its rows need cleaning (more than 3), quicker from the whole text']);
+      expect(await differences(asText, whole)).toEqual([]);
     });
   }
 
@@ -110,7 +119,7 @@ describe('numbers read as numbers by the CSV reader (big files) and as text (sma
     const log: string[] = [];
     const summary = await load(['tests/fixtures/typed/multiline'], tempWarehouse(), { typedReadFromBytes: 0, log: (line) => log.push(line) });
     expect(log.filter((line) => line.startsWith('reading  ')))
-      .toEqual(['reading  multiline/applications.csv again as text: rows with a problem span several lines']);
+      .toEqual(['reading  multiline/applications.csv again as text: a quoted cell runs over several lines, so its rows with a problem cannot be found again by their line']);
     // A-1, A-2 (two lines), A-4 (Persian digits) and A-5 (a thousands separator) load; A-3 (year 1300) and A-6 (-5) do not.
     expect(summary.files.map((f) => [f.rowsRead, f.rowsLoaded, f.rowsQuarantined])).toEqual([[6, 4, 2]]);
   });
