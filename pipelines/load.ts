@@ -157,19 +157,19 @@ async function findRepeatedKeys(
   const keys = dataset.naturalKey.map(ident).join(', ');
   const repeated = `repeated_${dataset.name}`;
   const where = locationSql('r.source_file', 'r.source_line', 'r.source_record');
+  const repeatedKeys = ident(`${repeated}_keys`);
+  await connection.run(`create or replace temp table ${repeatedKeys} as select ${keys} from ${ident(staged)} group by all having count(*) > 1`);
+  const [{ repeats }] = (await queryRows<{ repeats: number }>(connection, `select count(*)::INTEGER as repeats from ${repeatedKeys}`)) as [{ repeats: number }];
+  // Most files repeat no key: their rows are then not read a second time.
+  if (repeats === 0) return undefined;
   await connection.run(`
     create or replace temp table ${ident(repeated)} as
-    with repeated_keys as (
-      select ${keys} from ${ident(staged)} group by all having count(*) > 1
-    )
     select ${dataset.naturalKey.map((k) => `r.${ident(k)}`).join(', ')}, count(*) as copies,
            count(distinct (${columns.map((c) => `r.${ident(c)}`).join(', ')})) as variants,
            min(r.run_position) as first_position,
            string_agg(${where}, ', ' order by r.run_position) as positions
-    from ${ident(staged)} r semi join repeated_keys k on ${keyMatch(dataset, 'r', 'k')}
+    from ${ident(staged)} r semi join ${repeatedKeys} k on ${keyMatch(dataset, 'r', 'k')}
     group by ${dataset.naturalKey.map((k) => `r.${ident(k)}`).join(', ')}`);
-  const [{ repeats }] = (await queryRows<{ repeats: number }>(connection, `select count(*)::INTEGER as repeats from ${ident(repeated)}`)) as [{ repeats: number }];
-  if (repeats === 0) return undefined;
   const keyList = dataset.naturalKey.map((k) => `${k}=' || coalesce(s.${ident(k)}::VARCHAR, '(empty)') || '`).join(', ');
   const at = locationSql('s.source_file', 's.source_line', 's.source_record');
   const params = { load_id: loadId, dataset: dataset.name };
