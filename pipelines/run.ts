@@ -97,10 +97,11 @@ export function unaccountedRows(f: FileSummary): number {
 const rate = (rows: number, ms: number) => (ms > 0 ? `${Math.round((rows / ms) * 1000).toLocaleString('en-US')} rows/s` : '');
 
 /**
- * DuckDB's own ceiling; beyond it work spills to disk. The whole process peaks about 0.5 GB above
- * it (10M applications: 2.26 GB at 1.8 GB, 2.49–2.60 GB at 2 GB, README "Speed").
+ * DuckDB's own ceiling; beyond it work spills to disk. The whole process peaks up to 0.7 GB above
+ * it: a load of 10M applications peaked at 2.14 GB with 1.6 GB, 2.26–2.49 GB with 1.8 GB and
+ * 2.49–2.60 GB with 2 GB, in about the same time (README "Speed").
  */
-export const DEFAULT_MEMORY_LIMIT = '1.8GB';
+export const DEFAULT_MEMORY_LIMIT = '1.6GB';
 
 /** With `profile`, logs every statement that takes 50 ms or more (PIPELINE_PROFILE_MS sets another threshold). */
 function profileStatements(connection: DuckDBConnection, log: (line: string) => void): void {

@@ -1,0 +1,73 @@
+/**
+ * What DuckDB alone costs for the steps any load that checks rows before storing them must take
+ * (run by hand, not a test). On one generated applications file, in one fresh database file,
+ * under the pipeline's own settings (memory limit, no FSST), it times:
+ *
+ *   1. read_csv straight into a stored table: the raw read the load is measured against;
+ *   2. read_csv into a temporary table, numbers typed (what the load's first pass does);
+ *   3. that temporary table copied into a stored table (the least its insert can cost);
+ *   4. read_csv straight into a stored table with each row's position beside it (a positional
+ *      join with range(), the only way to number rows in one pass).
+ *
+ * (2) + (3) against (1) is the floor of a check-then-store design, before any check is made.
+ *
+ *   npx tsx bench/floor.ts [--rows 1000000]
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { closeWarehouse, literal, openWarehouse } from '../pipelines/db.ts';
+import { parseOrExit } from '../pipelines/cli/command.ts';
+import { DEFAULT_MEMORY_LIMIT } from '../pipelines/run.ts';
+import { APPLICATION_COLUMNS, writeApplicationsCsv } from './applications.ts';
+
+const spec = {
+  name: 'npx tsx bench/floor.ts',
+  summary: 'DuckDB alone: read_csv into a stored table, against reading into a temporary table and copying it, on one generated applications file.',
+  options: {
+    rows: { value: 'N', help: 'rows of the generated applications file', default: '1000000' },
+    out: { value: 'DIR', help: 'where the file and the database go', default: 'bench/out' },
+  },
+  examples: ['npx tsx bench/floor.ts --rows 10000000'],
+};
+const parsed = parseOrExit(spec);
+if (!parsed) process.exit(0);
+const rows = Number(parsed.values.rows);
+if (!Number.isInteger(rows) || rows <= 0) {
+  console.error(`error: --rows ${parsed.values.rows}: expected a whole number, e.g. 1000000`);
+  process.exit(1);
+}
+const csv = join(parsed.values.out!, `applications-${rows}`, 'applications.csv');
+if (!existsSync(csv)) {
+  mkdirSync(dirname(csv), { recursive: true });
+  await writeApplicationsCsv(csv, rows);
+}
+const db = join(parsed.values.out!, `floor-${rows}.duckdb`);
+for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
+
+const NUMERIC: Record<string, string> = {
+  year: 'DECIMAL(18,3)', quarter: 'DECIMAL(18,3)', jobs_committed: 'DECIMAL(18,3)',
+  requested_amount: 'DECIMAL(18,6)', approved_amount: 'DECIMAL(18,6)', disbursed_amount: 'DECIMAL(18,6)',
+};
+const columns = APPLICATION_COLUMNS.map((c) => `${literal(c)}: '${NUMERIC[c] ?? 'VARCHAR'}'`).join(', ');
+const read = `read_csv(${literal(csv)}, header = true, columns = {${columns}}, delim = ',', quote = '"', escape = '"',
+  comment = '', auto_detect = false, strict_mode = true, max_line_size = 10000000)`;
+
+const warehouse = await openWarehouse(db);
+const { connection } = warehouse;
+await connection.run(`set memory_limit = '${DEFAULT_MEMORY_LIMIT}'`);
+await connection.run(`set disabled_compression_methods = 'fsst'`);
+const timed = async (label: string, sql: string): Promise<number> => {
+  const t0 = performance.now();
+  await connection.run(sql);
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`${label.padEnd(58)} ${seconds.toFixed(2)} s`);
+  return seconds;
+};
+console.log(`${csv} (${rows.toLocaleString('en-US')} rows), memory_limit ${DEFAULT_MEMORY_LIMIT}`);
+const direct = await timed('1. read_csv into a stored table', `create table direct as select * from ${read}`);
+const temp = await timed('2. read_csv into a temporary table (numbers typed)', `create temp table raw as select * from ${read}`);
+const copy = await timed('3. the temporary table copied into a stored table', `create table copied as select * from raw`);
+await timed('4. read_csv into a stored table, rows numbered', `create table numbered as select r.*, n.range as position from ${read} r positional join range(${rows}) n`);
+console.log(`(2 + 3) ÷ 1: ${((temp + copy) / direct).toFixed(2)}×: the floor of reading into a table, checking, then storing`);
+closeWarehouse(warehouse);
+for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
