@@ -1,8 +1,9 @@
 /**
  * Reading one file of a drop into a temporary table of text columns named after the dataset's
- * columns. CSV goes straight to DuckDB's read_csv (after transcoding when it is not UTF-8);
- * JSON is read in JavaScript, numbers kept as written, and handed over as a UTF-8 CSV.
- * Lines DuckDB cannot parse are kept, with their line and text, for the quarantine.
+ * columns (a big CSV's numeric columns already as numbers: see `typed`). CSV goes straight to
+ * DuckDB's read_csv (after transcoding when it is not UTF-8); JSON is read in JavaScript, numbers
+ * kept as written, and handed over as a UTF-8 CSV. Lines DuckDB cannot parse are kept, with their
+ * line and text, for the quarantine.
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -27,7 +28,7 @@ import { countSheetRows } from './xlsx-count.ts';
 export interface RawFile {
   file: DropFile;
   dataset: DatasetDefinition;
-  /** Temporary table of VARCHAR columns, one per dataset column present in the file. */
+  /** Temporary table of VARCHAR columns (numbers for those in `typed`), one per dataset column present in the file. */
   table: string;
   columns: string[];
   encoding: Encoding;
