@@ -336,10 +336,12 @@ async function readJson(
   writeFileSync(csvPath, Papa.unparse({ fields, data: rows }, { newline: '\n' }));
   const table = `raw_${key}`;
   const columns = fields.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ');
+  // A record of up to 10 MB, as a CSV line may be: DuckDB sets aside 16 times that for its buffer
+  // (100 MB asked for a 1.5 GB one, more than the memory limit).
   await connection.run(`
     create or replace temp table ${ident(table)} as
     select * from read_csv(${literal(csvPath)}, header = true, columns = {${columns}}, delim = ',', quote = '"', escape = '"',
-      auto_detect = false, comment = '', max_line_size = 100000000)`);
+      auto_detect = false, comment = '', max_line_size = 10000000)`);
   // Records are numbered in a JSON array (several may share a line); NDJSON's lines say it all.
   const numbered = format === 'json';
   for (const reject of rejects as JsonReject[]) {
