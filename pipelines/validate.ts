@@ -14,8 +14,7 @@ import { cleanValue } from './ingest/values.ts';
 import type { RawFile } from './ingest/read.ts';
 import type { Unit } from './ingest/drop.ts';
 import { locationSql, locationText } from './location.ts';
-import { readCsvLines, readLinesAt } from './ingest/csv.ts';
-import { writeFileSync } from 'node:fs';
+import { copyLinesAt, readCsvLines } from './ingest/csv.ts';
 import { join } from 'node:path';
 import { fastType, MONEY_PARSE, NUMERIC } from './ingest/numbers.ts';
 
@@ -47,9 +46,12 @@ export const CLEAN_VIEW_FROM_ROWS = 100_000;
 
 /**
  * At most this many of a typed file's rows are read again as text by their line; a file with more
- * rows that need cleaning (Persian digits throughout, say) is read again whole, as text.
+ * rows that need cleaning (Persian digits throughout, say) is read again whole, as text. A 10M-row
+ * file with 1 % of them to clean loads in the typed way (README "Speed").
  */
 export const SLOW_LINES_MAX = 100_000;
+/** …or more than this share of its rows, whichever is more. */
+export const SLOW_LINES_SHARE = 0.25;
 
 /** Why a typed file must be read again whole, as text (for the log). */
 export interface ReadAsText { readAsText: string }
@@ -73,7 +75,9 @@ async function buildValueMaps(
   connection: DuckDBConnection, raw: RawFile, references: References, { numeric }: { numeric: boolean },
 ): Promise<Map<string, string>> {
   const unit = raw.file.unit;
+  // (A column the reader already read as numbers has nothing to clean.)
   const columns = raw.columns
+    .filter((name) => !raw.typed[name])
     .map((name) => ({ name, schema: raw.dataset.schema.shape[name] as z.ZodType }))
     .filter(({ schema }) => NUMERIC.has(columnMeta(schema).kind) === numeric);
   const distinct = columns.map(({ name, schema }, i) => {
@@ -325,60 +329,66 @@ async function cleanText(
 }
 
 /**
- * Cleans a typed file (its numbers read as numbers) into the view `table`. One pass over the
- * typed rows finds those with a problem, the totals rows and the blank rows; the rows with a
- * problem or a totals row, and the lines whose numbers the reader could not take, are read again
- * from the file as text and cleaned as a small file is (`${table}_slow`), so that their messages
- * and values are exactly a text file's. Says why instead when the file must be read again whole,
- * as text: those lines cannot be found by their number (a quoted cell runs over several lines),
- * or there are more than `slowLinesMax` of them.
+ * Cleans a typed file (its numbers read as numbers, bar the columns with a number the reader
+ * could not take) into the view `table`. One pass over the rows finds those with a problem, the
+ * totals rows and the blank rows; the rows with a problem or a totals row are read again from the
+ * file as text and cleaned as a small file is (`${table}_slow`), so that their messages and values
+ * are exactly a text file's. Says why instead when the file must be read again whole, as text:
+ * those rows cannot be found by their line (a quoted cell runs over several lines), or there are
+ * more than `slowLinesMax` of them and more than a quarter of the file.
  */
 async function cleanTyped(
   connection: DuckDBConnection, raw: RawFile, references: References, table: string,
-  slowLinesMax: number,
-): Promise<{ blankRows: number; castRows: number; valuesTable: string } | ReadAsText> {
-  const maps = await buildValueMaps(connection, raw, references, { numeric: false });
+  slowLinesMax: number, viewFrom: number,
+): Promise<{ blankRows: number; valuesTable: string } | ReadAsText> {
+  // Numbers that stayed text (a column with Persian digits, say) are cleaned as a text file's are.
+  const maps = new Map([
+    ...await buildValueMaps(connection, raw, references, { numeric: false }),
+    ...await buildValueMaps(connection, raw, references, { numeric: true }),
+  ]);
   await createAllView(connection, raw, references, maps, table);
   const all = ident(`${table}_all`);
   const marked = ident(`${table}_marked`);
   await connection.run(`
     create or replace temp table ${marked} as
     select raw_rowid, source_line, is_blank from ${all} where has_problem or is_total or is_blank`);
-  const [counts] = (await queryRows<{ blank: number; slow: number; cast: number }>(connection, `
+  const [counts] = (await queryRows<{ blank: number; slow: number }>(connection, `
     select (select count(*) from ${marked} where is_blank)::BIGINT as blank,
-           (select count(*) from ${marked} where not is_blank)::BIGINT as slow,
-           (select count(*) from ${ident(raw.castTable!)})::BIGINT as cast`)) as [{ blank: number; slow: number; cast: number }];
-  const [blankRows, castRows] = [Number(counts.blank), Number(counts.cast)];
+           (select count(*) from ${marked} where not is_blank)::BIGINT as slow`)) as [{ blank: number; slow: number }];
+  const blankRows = Number(counts.blank);
+  const slow = Number(counts.slow);
   const flagged = ident(`${table}_flagged`);
   const slowTable = `${raw.table}_slow`;
   const slowClean = `${table}_slow`;
-  if (Number(counts.slow) + castRows === 0) {
+  if (slow === 0) {
     await connection.run(`create or replace temp table ${flagged} (raw_rowid BIGINT, source_line BIGINT, source_record BIGINT, problems VARCHAR, is_total BOOLEAN)`);
     await connection.run(`
       create or replace temp view ${ident(table)} as
       select a.* exclude (has_problem, problems, is_blank), NULL::VARCHAR as problems from ${all} a where not a.is_blank`);
-    return { blankRows, castRows, valuesTable: raw.table };
+    return { blankRows, valuesTable: raw.table };
   }
   const text = raw.textSource!;
-  const slow = Number(counts.slow) + castRows;
   if ((raw.counted.multiline ?? 1) > 0 || text.segments > 1) {
     return { readAsText: 'a quoted cell runs over several lines, so its rows with a problem cannot be found again by their line' };
   }
-  if (slow > slowLinesMax) {
-    return { readAsText: `${slow.toLocaleString('en-US')} of its rows need cleaning (more than ${slowLinesMax.toLocaleString('en-US')}), quicker from the whole text` };
+  const [{ rows }] = (await queryRows<{ rows: number }>(connection, `select count(*)::BIGINT as rows from ${ident(raw.table)}`)) as [{ rows: number }];
+  const most = Math.max(slowLinesMax, Math.floor(Number(rows) * SLOW_LINES_SHARE));
+  if (slow > most) {
+    return { readAsText: `${slow.toLocaleString('en-US')} of its rows need cleaning (more than ${most.toLocaleString('en-US')}), quicker from the whole text` };
   }
   // The lines to read again, in order: the i-th line read again is the i-th of them.
   const slowLines = ident(`${slowTable}_lines`);
   await connection.run(`
     create or replace temp table ${slowLines} as
-    select line, row_number() over (order by line) - 1 as i
-    from (select source_line as line from ${marked} where not is_blank union all select line from ${ident(raw.castTable!)})`);
-  const lines = (await queryRows<{ line: number }>(connection, `select line from ${slowLines} order by i`)).map((row) => Number(row.line));
-  const found = await readLinesAt(text.source.path, lines.map((line) => line - text.lineOffset), text.lineBreak);
-  const mismatch = { readAsText: 'its lines read again by their number did not match the rows read' };
-  if (found.length !== lines.length) return mismatch;
+    select source_line as line, row_number() over (order by source_line) - 1 as i
+    from ${marked} where not is_blank`);
+  // As numbers (a line number fits), not one object per row: there may be millions.
+  const reader = await connection.runAndReadAll(`select (line - ${text.lineOffset})::INTEGER from ${slowLines} order by i`);
+  const lines = reader.getColumnsJS()[0] as number[];
   const slowCsv = join(text.tmpDir, `${raw.table}.slow.csv`);
-  writeFileSync(slowCsv, found.map((line) => `${line}\n`).join(''));
+  const found = await copyLinesAt(text.source.path, lines, text.lineBreak, slowCsv);
+  const mismatch = { readAsText: 'its lines read again by their number did not match the rows read' };
+  if (found !== lines.length) return mismatch;
   const slowRead = `${slowTable}_read`;
   const slowRejects = `${slowTable}_rejects`;
   await connection.run(`create or replace temp table ${ident(slowRejects)} (line BIGINT, raw VARCHAR, problem VARCHAR, record BIGINT)`);
@@ -393,7 +403,7 @@ async function cleanTyped(
     ...raw, table: slowTable, typed: {}, castTable: undefined, fromSql: `${ident(slowTable)} r`,
     lineSql: 'r.__line', positionSql: 'r.__line', recordSql: 'NULL::BIGINT', rejectsTable: slowRejects,
   };
-  await cleanText(connection, slowRaw, references, slowClean, false);
+  await cleanText(connection, slowRaw, references, slowClean, lines.length >= viewFrom);
   await connection.run(`create or replace temp table ${flagged} as select * from ${ident(`${slowClean}_flagged`)}`);
   await connection.run(`
     create or replace temp view ${ident(table)} as
@@ -402,7 +412,7 @@ async function cleanTyped(
     where not a.is_blank
     union all by name
     select * from ${ident(slowClean)}`);
-  return { blankRows, castRows, valuesTable: slowTable };
+  return { blankRows, valuesTable: slowTable };
 }
 
 /** Drops what cleaning a file left: its views, its flagged rows and the raw text they read. */
@@ -421,9 +431,12 @@ async function dropCleaning(connection: DuckDBConnection, raw: RawFile, table: s
   await connection.run(`drop ${isView ? 'view' : 'table'} if exists temp.${ident(table)}`);
   await connection.run(`drop view if exists temp.${ident(`${table}_all`)}`);
   await connection.run(`drop view if exists temp.${ident(`${table}_slow_all`)}`);
+  // (A typed file's rows read again as text are a view when they are many, else a table.)
+  const views = new Set((await queryRows<{ name: string }>(connection,
+    `select view_name as name from duckdb_views() where temporary and view_name = $slow`, { slow: `${table}_slow` })).map((v) => v.name));
   for (const name of [`${table}_flagged`, `${table}_marked`, `${table}_slow`, `${table}_slow_flagged`, raw.table, raw.castTable,
     `${raw.table}_slow`, `${raw.table}_slow_read`, `${raw.table}_slow_lines`, `${raw.table}_slow_rejects`]) {
-    if (name) await connection.run(`drop table if exists temp.${ident(name)}`);
+    if (name) await connection.run(`drop ${views.has(name) ? 'view' : 'table'} if exists temp.${ident(name)}`);
   }
 }
 
@@ -442,12 +455,11 @@ export async function cleanFile(
   const isTyped = Object.keys(raw.typed).length > 0;
   const asView = isTyped || Number(rows) >= viewFrom;
   let blankRows: number;
-  let castRows = 0;
   let valuesTable = raw.table;
   if (isTyped) {
-    const typed = await cleanTyped(connection, raw, references, table, slowLinesMax);
+    const typed = await cleanTyped(connection, raw, references, table, slowLinesMax, viewFrom);
     if ('readAsText' in typed) return typed;
-    ({ blankRows, castRows, valuesTable } = typed);
+    ({ blankRows, valuesTable } = typed);
   } else {
     blankRows = await cleanText(connection, raw, references, table, asView);
   }
@@ -465,7 +477,7 @@ export async function cleanFile(
     isView: asView,
     valuesTable,
     rowsRead: raw.counted.records,
-    rowsAccounted: Number(rows) + castRows + Number(c.rejects),
+    rowsAccounted: Number(rows) + Number(c.rejects),
     rowsBlank: blankRows,
     rowsTotals: Number(c.totals),
     rowsQuarantined: Number(c.bad) + Number(c.rejects),

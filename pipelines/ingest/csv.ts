@@ -27,7 +27,7 @@ export interface CsvSource {
    * again as text.
    */
   types?: (string | undefined)[];
-  /** Temporary table (line) that receives the lines with a value that did not cast to its column's type. */
+  /** Temporary table (line, column_name) that receives the lines with a value that did not cast to its column's type. */
   castTable?: string;
 }
 
@@ -161,12 +161,12 @@ async function insertRejects(
     qualify row_number() over (partition by line order by column_idx) = 1`);
 }
 
-/** Copies the lines whose only fault is a value that did not cast to its column's type into `castTable`. */
+/** Lists the lines whose only fault is a value that did not cast to its column's type, with those columns (c0…), in `castTable`. */
 async function insertCastLines(connection: DuckDBConnection, castTable: string, errors: string, lineOffset: number, where: string): Promise<void> {
   await connection.run(`
-    insert into ${ident(castTable)} (line)
-    select line + ${lineOffset} from ${ident(errors)} ${where}
-    group by line having bool_and(error_type = 'CAST')`);
+    insert into ${ident(castTable)} (line, column_name)
+    select line + ${lineOffset}, column_name from ${ident(errors)}
+    ${where ? `${where} and` : 'where'} line in (select line from ${ident(errors)} group by line having bool_and(error_type = 'CAST'))`);
 }
 
 /** Copies `source` from byte `offset` to the end into `target`. */
@@ -238,20 +238,26 @@ export async function unifyLineBreaks(path: string, copy: string): Promise<void>
 }
 
 /**
- * The text of chosen physical lines of `path` (1-based, ascending), a line ending at each
- * `lineBreak` byte (a CR before an LF is dropped), streaming: one pass whatever the file's size.
+ * Copies chosen physical lines of `path` (1-based, ascending) into `target`, each ended by an LF,
+ * a line ending at each `lineBreak` byte (a CR before an LF is dropped); returns how many it
+ * found. Streams both ways: one pass over the file, whatever its size and however many lines.
  */
-export async function readLinesAt(path: string, lines: number[], lineBreak: number): Promise<string[]> {
-  const found: string[] = [];
+export async function copyLinesAt(path: string, lines: number[], lineBreak: number, target: string): Promise<number> {
+  const out = createWriteStream(target);
   let next = 0;
   let line = 1;
   let parts: Buffer[] = [];
+  let pending: Buffer[] = [];
   const keep = () => {
     let text = Buffer.concat(parts);
     if (lineBreak === 0x0a && text[text.length - 1] === 0x0d) text = text.subarray(0, text.length - 1);
-    found.push(text.toString('utf8'));
+    pending.push(text, LF_BUFFER);
     parts = [];
     next++;
+  };
+  const flush = async () => {
+    if (pending.length > 0 && !out.write(Buffer.concat(pending))) await once(out, 'drain');
+    pending = [];
   };
   for await (const chunk of createReadStream(path, { highWaterMark: 8 << 20 }) as AsyncIterable<Buffer>) {
     let from = 0;
@@ -268,8 +274,14 @@ export async function readLinesAt(path: string, lines: number[], lineBreak: numb
       line++;
       from = end + 1;
     }
+    await flush();
     if (next >= lines.length) break;
   }
   if (next < lines.length && line === lines[next] && parts.length > 0) keep();
-  return found;
+  await flush();
+  out.end();
+  await once(out, 'finish');
+  return next;
 }
+
+const LF_BUFFER = Buffer.from('\n');

@@ -51,11 +51,12 @@ export interface RawFile {
   columnUnits: Record<string, Unit>;
   /**
    * Numeric columns that DuckDB's reader already read as numbers (a big CSV's typed read), each
-   * with its SQL type; empty when every column is text. A typed file's rows with a problem are
-   * read again as text (`textSource`) and cleaned as a small file's are.
+   * with its SQL type; empty when every column is text. A column with a number the reader could
+   * not take is text. A typed file's rows with a problem are read again as text (`textSource`)
+   * and cleaned as a small file's are.
    */
   typed: Record<string, string>;
-  /** Temporary table (line) of a typed file's lines with a number its reader could not take: read again as text. */
+  /** Temporary table (line, column_name) of the lines with a number the typed read could not take (empty once the file is read). */
   castTable?: string;
   /** Where a typed file's lines can be read again as text. */
   textSource?: TextSource;
@@ -208,12 +209,14 @@ async function readCsv(
   });
   const columnUnits = statedUnits(dataset, header.cells.map((cell, i) => [cell, header.columns[i]]), file.unit, notes);
   // A big file's numbers are read as numbers by the reader itself, in the same pass: faster, and
-  // half the memory of their text. A line with a number it cannot take is listed and read again as text.
+  // less memory than their text. A column with a number the reader cannot take (Persian digits,
+  // say) is read again as text, below, so that no row goes missing.
   const types = header.columns.map((column) => (typedRead && column
     ? numericFastType(dataset.schema.shape[column] as z.ZodType, columnUnits[column] ?? file.unit) : undefined));
-  const typed = Object.fromEntries(header.columns.flatMap((column, i) => (column && types[i] ? [[column, types[i]]] : [])));
-  const castTable = Object.keys(typed).length > 0 ? `${table}_cast` : undefined;
-  const createCastTable = async () => { if (castTable) await connection.run(`create or replace temp table ${ident(castTable)} (line BIGINT)`); };
+  const castTable = types.some(Boolean) ? `${table}_cast` : undefined;
+  const createCastTable = async () => {
+    if (castTable) await connection.run(`create or replace temp table ${ident(castTable)} (line BIGINT, column_name VARCHAR)`);
+  };
   await createCastTable();
   const source = (from: string): CsvSource => ({
     path: from, skip, lineOffset: linesAbove - skip, delimiter: header.delimiter, columns: header.cells.length, encoding, select,
@@ -252,22 +255,31 @@ async function readCsv(
   } else if (readError) {
     throw readError;
   }
-  // The lines not among the rows read: those that could not be parsed, and a typed read's lines with a number it could not take.
-  const missingLines = castTable
-    ? `select line from ${ident(rejectsTable)} union all select line from ${ident(castTable)}`
-    : `select line from ${ident(rejectsTable)}`;
-  const [{ missing: missingCount }] = await queryRows<{ missing: number }>(connection, `select count(*)::INTEGER as missing from (${missingLines})`) as [{ missing: number }];
+  // The reader leaves out a line with a number it cannot take, and every later row would then
+  // need its line looked up: the columns where that happened are read again as text, and cleaned
+  // as a text file's are (Persian digits, separators). Each read can only turn columns to text.
+  for (let retyped = 0; castTable && retyped < types.length; retyped++) {
+    const failing = (await queryRows<{ column_name: string }>(connection, `select distinct column_name from ${ident(castTable)}`))
+      .map((row) => Number(row.column_name.slice(1)));
+    if (failing.length === 0) break;
+    for (const i of failing) types[i] = undefined;
+    await createRejectsTable(connection, rejectsTable);
+    await createCastTable();
+    await read(path);
+  }
+  const typed = Object.fromEntries(header.columns.flatMap((column, i) => (column && types[i] ? [[column, types[i]]] : [])));
+  const [{ rejects }] = await queryRows<{ rejects: number }>(connection, `select count(*)::INTEGER as rejects from ${ident(rejectsTable)}`) as [{ rejects: number }];
   let fromSql = `${ident(table)} r`;
   let lineSql = `(${linesAbove} + r.rowid + 1)`;
-  if (missingCount > 0) {
-    // Rows after a line not read sit one line further down than their position says.
+  if (rejects > 0) {
+    // Rows after an unparsable line sit one line further down than their position says.
     await connection.run(`
       create or replace temp table ${ident(`${table}_shift`)} as
       select threshold, max(before) as before
       from (
         select line - ${linesAbove} - 1 - (row_number() over (order by line) - 1) as threshold,
                row_number() over (order by line) as before
-        from (${missingLines}))
+        from ${ident(rejectsTable)})
       group by threshold`);
     fromSql = `${ident(table)} r asof left join ${ident(`${table}_shift`)} shift on r.rowid >= shift.threshold`;
     lineSql = `(${linesAbove} + r.rowid + 1 + coalesce(shift.before, 0))`;
@@ -277,7 +289,7 @@ async function readCsv(
     ok: true,
     raw: {
       file, dataset, table, columns: present, encoding, format: 'csv', fromSql, lineSql,
-      // A typed file's rows come from two reads (the numbers, and the lines read again as text): their line orders them.
+      // A typed file's rows come from two reads (the typed rows, and those read again as text): their line orders them.
       positionSql: castTable ? lineSql : 'r.rowid',
       recordSql: 'NULL::BIGINT', rejectsTable, notes, columnUnits, counted, typed,
       ...(castTable ? { castTable, textSource: { source: { ...source(readPath), types: undefined, castTable: undefined }, lineOffset: linesAbove - skip, lineBreak, segments, tmpDir } } : {}),
