@@ -13,8 +13,23 @@ const SECTORS = ['agriculture', 'industry', 'services', 'tourism', 'handicrafts'
 const STATUSES = ['referred', 'approved', 'contracted', 'disbursed', 'disbursed', 'disbursed', 'rejected', 'withdrawn'];
 const REASONS = ['collateral', 'guarantor', 'bank_liquidity', 'ineligible', 'own_contribution', 'applicant_withdrew'];
 
-/** What a generated file is of: its year, and one quarter only when given (ids start with `A<yy>-`). */
-export interface GeneratedPeriod { year?: number; quarter?: number }
+/**
+ * What a generated file is of: its year, and one quarter only when given (ids start with `A<yy>-`).
+ * `dirty` writes, as a hand-kept file would: every 97th requested amount in Persian digits, every
+ * 1009th year 1300 (out of range), every 5003rd approved amount a word, every 7919th bank by name.
+ */
+export interface GeneratedPeriod { year?: number; quarter?: number; dirty?: boolean }
+
+const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
+
+/** Row `n` of the file (1 = the first below the header) as a dirty file gives it. */
+function soiled(cells: string[], n: number): string[] {
+  if (n % 97 === 0) cells[8] = cells[8]!.replace(/\d/g, (d) => PERSIAN_DIGITS[Number(d)]!);
+  if (n % 1009 === 0) cells[1] = '1300';
+  if (n % 5003 === 0) cells[9] = 'abc';
+  if (n % 7919 === 0) cells[4] = 'بانک ملی';
+  return cells;
+}
 
 /** The columns of a generated applications file, canonical names. */
 export const APPLICATION_COLUMNS = ['application_id', 'year', 'quarter', 'program', 'bank', 'agency', 'county', 'sector', 'requested_amount',
@@ -44,7 +59,8 @@ export async function writeApplicationsCsv(csv: string, rows: number, period: Ge
   out.write(`${APPLICATION_COLUMNS.join(',')}\n`);
   let chunk = '';
   for (let i = 0; i < rows; i++) {
-    chunk += `${applicationRow(i, period).join(',')}\n`;
+    const cells = applicationRow(i, period);
+    chunk += `${(period.dirty ? soiled(cells, i + 1) : cells).join(',')}\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';
