@@ -11,7 +11,7 @@ import { SQL_TYPE } from './schema/warehouse.ts';
 import type { References } from './reference.ts';
 import { ident, literal, queryRows } from './db.ts';
 import { cleanValue } from './ingest/values.ts';
-import type { RawFile } from './ingest/read.ts';
+import { createRejectsTable, type RawFile } from './ingest/read.ts';
 import type { Unit } from './ingest/drop.ts';
 import { locationSql, locationText } from './location.ts';
 import { copyLinesAt, readCsvLines } from './ingest/csv.ts';
@@ -339,7 +339,7 @@ async function cleanText(
  */
 async function cleanTyped(
   connection: DuckDBConnection, raw: RawFile, references: References, table: string,
-  slowLinesMax: number, viewFrom: number,
+  rows: number, slowLinesMax: number, viewFrom: number,
 ): Promise<{ blankRows: number; valuesTable: string } | ReadAsText> {
   // Numbers that stayed text (a column with Persian digits, say) are cleaned as a text file's are.
   const maps = new Map([
@@ -371,8 +371,7 @@ async function cleanTyped(
   if ((raw.counted.multiline ?? 1) > 0 || text.segments > 1) {
     return { readAsText: 'a quoted cell runs over several lines, so its rows with a problem cannot be found again by their line' };
   }
-  const [{ rows }] = (await queryRows<{ rows: number }>(connection, `select count(*)::BIGINT as rows from ${ident(raw.table)}`)) as [{ rows: number }];
-  const most = Math.max(slowLinesMax, Math.floor(Number(rows) * SLOW_LINES_SHARE));
+  const most = Math.max(slowLinesMax, Math.floor(rows * SLOW_LINES_SHARE));
   if (slow > most) {
     return { readAsText: `${slow.toLocaleString('en-US')} of its rows need cleaning (more than ${most.toLocaleString('en-US')}), quicker from the whole text` };
   }
@@ -391,7 +390,7 @@ async function cleanTyped(
   if (found !== lines.length) return mismatch;
   const slowRead = `${slowTable}_read`;
   const slowRejects = `${slowTable}_rejects`;
-  await connection.run(`create or replace temp table ${ident(slowRejects)} (line BIGINT, raw VARCHAR, problem VARCHAR, record BIGINT)`);
+  await createRejectsTable(connection, slowRejects);
   await readCsvLines(connection, { ...text.source, path: slowCsv, skip: 0, lineOffset: 0 }, slowRead, slowRejects, text.tmpDir);
   const [check] = (await queryRows<{ rows: number; rejects: number }>(connection, `
     select (select count(*) from ${ident(slowRead)})::BIGINT as rows, (select count(*) from ${ident(slowRejects)})::BIGINT as rejects`)) as [{ rows: number; rejects: number }];
@@ -457,7 +456,7 @@ export async function cleanFile(
   let blankRows: number;
   let valuesTable = raw.table;
   if (isTyped) {
-    const typed = await cleanTyped(connection, raw, references, table, slowLinesMax, viewFrom);
+    const typed = await cleanTyped(connection, raw, references, table, Number(rows), slowLinesMax, viewFrom);
     if ('readAsText' in typed) return typed;
     ({ blankRows, valuesTable } = typed);
   } else {

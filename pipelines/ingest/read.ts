@@ -103,7 +103,8 @@ function requiredMissing(dataset: DatasetDefinition, present: string[]): string[
     .map(([name, column]) => `${name} (${columnMeta(column as z.ZodType).label})`);
 }
 
-async function createRejectsTable(connection: DuckDBConnection, table: string): Promise<void> {
+/** Creates (or empties) the table of lines or records that could not be read as a row. */
+export async function createRejectsTable(connection: DuckDBConnection, table: string): Promise<void> {
   await connection.run(`create or replace temp table ${ident(table)} (line BIGINT, raw VARCHAR, problem VARCHAR, record BIGINT)`);
 }
 
