@@ -22,9 +22,9 @@ export interface CsvSource {
   /** The select list that names the positional columns c0…cN (`c0 as "year", …`): read in the same pass. */
   select: string;
   /**
-   * The SQL type of each positional column, VARCHAR where not given. A value that does not cast
-   * costs its line nothing: the line is listed in `castTable` and its row is left out, to be read
-   * again as text.
+   * The SQL type of each positional column, VARCHAR where not given. A line with a value that does
+   * not cast is left out of the rows and listed, with the column, in `castTable` (the caller then
+   * reads that column as text).
    */
   types?: (string | undefined)[];
   /** Temporary table (line, column_name) that receives the lines with a value that did not cast to its column's type. */
