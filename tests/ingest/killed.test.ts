@@ -127,9 +127,10 @@ describe('a run killed at any moment', () => {
       const state = await fingerprint(db);
       const which = JSON.stringify(state) === JSON.stringify(before) ? 'before' : JSON.stringify(state) === JSON.stringify(after) ? 'after' : 'neither';
       seen.push(`${at} ms after "${phase.marker}" (last printed: ${run.last().slice(0, 50)}): ${which}`);
-      const differs = Object.keys({ ...state, ...after }).filter((t) => state[t] !== after[t] && state[t] !== before[t])
-        .map((t) => `${t}: ${state[t]} (before ${before[t]}, after ${after[t]})`);
-      expect(which, `kill ${i} ${at} ms after "${phase.marker}", last printed "${run.last()}": ${differs.join('; ')}`).not.toBe('neither');
+      // On a mismatch, each table that changed in the run is named with the state it holds.
+      const tables = Object.keys({ ...before, ...state, ...after }).filter((t) => before[t] !== after[t] || state[t] !== after[t]);
+      const held = tables.map((t) => `${t} ${state[t] === before[t] ? 'as before' : state[t] === after[t] ? 'as after' : `neither (${state[t]}; before ${before[t]}, after ${after[t]})`}`);
+      expect(which, `kill ${i} ${at} ms after "${phase.marker}", last printed "${run.last()}": ${held.join('; ')}`).not.toBe('neither');
       // The killed run's lock is stale: the next run goes ahead.
       const again = await load(['tests/fixtures/reload/q1-corrected'], db);
       expect(again.files.map((f) => f.error ?? 'ok')).toEqual(['ok']);
