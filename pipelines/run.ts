@@ -191,7 +191,7 @@ async function openForRun(options: RunOptions, dbPath: string, tmpDir: string, l
   // Every commit is written as a checkpoint, never through the write-ahead log. Killed while its
   // commit went through the log, a run that had inserted many rows came back with those rows and
   // without the rest of its transaction (6 of 60 kills under load); a commit written as a
-  // checkpoint swaps the file's header at once, and tore in none of 89 (README "Loading again").
+  // checkpoint swaps the file's header at once, and tore in none of 129 (README "Loading again").
   await connection.run(`set checkpoint_threshold = '1KB'`);
   return warehouse;
 }

@@ -10,33 +10,56 @@ calendar as (
     select * from calendar_days
 ),
 
-by_payout_date as (
-    -- Grouped on the payout DATE first (an integer, a few hundred a year), so the calendar is
-    -- looked up once per date rather than once per application.
+cells as (
+    -- One pass over the applications: grouped on the payout DATE (a few hundred a year, so the
+    -- calendar is looked up once per date) and on what each stage count depends on, so that the
+    -- pass only counts and sums; the stage counts are then taken from these few thousand cells.
     select
         year,
         quarter,
         program,
         bank,
         disbursement_date,
+        status,
+        is_approved,
+        is_contracted,
+        is_disbursed,
+        approved_amount is null as approved_amount_missing,
+        disbursed_amount is null as disbursed_amount_missing,
         count(*) as application_count,
         sum(requested_amount) as requested_amount,
-        count(*) filter (where is_approved) as approved_count,
-        count(*) filter (where is_contracted) as contracted_count,
-        count(*) filter (where is_disbursed) as disbursed_count,
-        count(*) filter (where status = 'rejected') as rejected_count,
-        count(*) filter (where status = 'withdrawn') as withdrawn_count,
-        count(*) filter (where status in ('referred', 'approved', 'contracted')) as pending_count,
+        sum(approved_amount) as approved_amount,
+        sum(disbursed_amount) as disbursed_amount,
+        sum(jobs_committed) as jobs_committed
+    from applications
+    group by all
+),
+
+by_payout_date as (
+    select
+        year,
+        quarter,
+        program,
+        bank,
+        disbursement_date,
+        sum(application_count) as application_count,
+        sum(requested_amount) as requested_amount,
+        coalesce(sum(application_count) filter (where is_approved), 0) as approved_count,
+        coalesce(sum(application_count) filter (where is_contracted), 0) as contracted_count,
+        coalesce(sum(application_count) filter (where is_disbursed), 0) as disbursed_count,
+        coalesce(sum(application_count) filter (where status = 'rejected'), 0) as rejected_count,
+        coalesce(sum(application_count) filter (where status = 'withdrawn'), 0) as withdrawn_count,
+        coalesce(sum(application_count) filter (where status in ('referred', 'approved', 'contracted')), 0) as pending_count,
         -- Decided by the bank: approved (whatever came after) or rejected without approval.
-        count(*) filter (where is_approved or status = 'rejected') as decided_count,
+        coalesce(sum(application_count) filter (where is_approved or status = 'rejected'), 0) as decided_count,
         sum(approved_amount) as approved_amount,
         sum(disbursed_amount) as disbursed_amount,
         -- Applications that reached the stage but give no amount for it: their sum is unknown.
-        count(*) filter (where is_approved and approved_amount is null) as approved_unknown_count,
-        count(*) filter (where is_disbursed and disbursed_amount is null) as disbursed_unknown_count,
+        coalesce(sum(application_count) filter (where is_approved and approved_amount_missing), 0) as approved_unknown_count,
+        coalesce(sum(application_count) filter (where is_disbursed and disbursed_amount_missing), 0) as disbursed_unknown_count,
         sum(jobs_committed) filter (where is_disbursed) as disbursed_jobs_committed
-    from applications
-    group by all
+    from cells
+    group by year, quarter, program, bank, disbursement_date
 ),
 
 dated as (
