@@ -37,11 +37,7 @@ cells as (
 
 by_payout_date as (
     select
-        year,
-        quarter,
-        program,
-        bank,
-        disbursement_date,
+        year, quarter, program, bank, disbursement_date,
         sum(application_count) as application_count,
         sum(requested_amount) as requested_amount,
         coalesce(sum(application_count) filter (where is_approved), 0) as approved_count,
