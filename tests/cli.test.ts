@@ -6,7 +6,7 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 
 function pipeline(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'pipelines/cli/pipeline.ts', ...args], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['scripts/cli.mjs', 'pipeline', ...args], { encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAsOf } from '../../pipelines/cli/dashboards.ts';
 
 function dashboards(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'pipelines/cli/dashboards.ts', ...args], {
+  const result = spawnSync(process.execPath, ['scripts/cli.mjs', 'dashboards', ...args], {
     encoding: 'utf8',
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 function notebooks(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'pipelines/cli/notebooks.ts', ...args], {
+  const result = spawnSync(process.execPath, ['scripts/cli.mjs', 'notebooks', ...args], {
     encoding: 'utf8',
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { load, tempWarehouse } from '../helpers.ts';
 
 function exportCli(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'pipelines/cli/export.ts', ...args], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['scripts/cli.mjs', 'export', ...args], { encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
