@@ -7,9 +7,14 @@
  *   2. read_csv into a temporary table, numbers typed (what the load's first pass does);
  *   3. that temporary table copied into a stored table (the least its insert can cost);
  *   4. read_csv straight into a stored table with each row's position beside it (a positional
- *      join with range(), the only way to number rows in one pass).
+ *      join with range(), the only way to number rows in one pass);
+ *   5. the other way round, store then check: read_csv straight into a stored table and, in the
+ *      same transaction, the one check no load can skip (is a natural key given twice?) over the
+ *      rows not yet committed, then the commit;
+ *   6. that check over the committed table of (1), for comparison.
  *
- * (2) + (3) against (1) is the floor of a check-then-store design, before any check is made.
+ * (2) + (3) against (1) is the floor of a check-then-store design, before any check is made;
+ * (5) against (1) is the floor of a store-then-check design, with only the key checked.
  *
  *   npx tsx bench/floor.ts [--rows 1000000]
  */
@@ -22,7 +27,7 @@ import { APPLICATION_COLUMNS, writeApplicationsCsv } from './applications.ts';
 
 const spec = {
   name: 'npx tsx bench/floor.ts',
-  summary: 'DuckDB alone: read_csv into a stored table, against reading into a temporary table and copying it, on one generated applications file.',
+  summary: 'DuckDB alone: read_csv into a stored table, against reading into a temporary table and copying it, and against storing first and then checking the natural key, on one generated applications file.',
   options: {
     rows: { value: 'N', help: 'rows of the generated applications file', default: '1000000' },
     out: { value: 'DIR', help: 'where the file and the database go', default: 'bench/out' },
@@ -68,6 +73,16 @@ const direct = await timed('1. read_csv into a stored table', `create table dire
 const temp = await timed('2. read_csv into a temporary table (numbers typed)', `create temp table raw as select * from ${read}`);
 const copy = await timed('3. the temporary table copied into a stored table', `create table copied as select * from raw`);
 await timed('4. read_csv into a stored table, rows numbered', `create table numbered as select r.*, n.range as position from ${read} r positional join range(${rows}) n`);
+const repeatedKeys = (table: string) => `select count(*) from (select application_id from ${table} group by all having count(*) > 1)`;
+const t0 = performance.now();
+await connection.run('begin transaction');
+const stored = await timed('5a. read_csv into a stored table, not yet committed', `create table stored_first as select * from ${read}`);
+const checked = await timed('5b. repeated keys counted over those rows', repeatedKeys('stored_first'));
+await timed('5c. commit', 'commit');
+const storeThenCheck = (performance.now() - t0) / 1000;
+console.log(`${'5. store, check the key, commit'.padEnd(58)} ${storeThenCheck.toFixed(2)} s`);
+await timed('6. repeated keys counted over the committed table of 1', repeatedKeys('direct'));
 console.log(`(2 + 3) ÷ 1: ${((temp + copy) / direct).toFixed(2)}×: the floor of reading into a table, checking, then storing`);
+console.log(`5 ÷ 1: ${(storeThenCheck / direct).toFixed(2)}×: the floor of storing, then checking the key alone (5a ${stored.toFixed(2)} s, 5b ${checked.toFixed(2)} s)`);
 closeWarehouse(warehouse);
 for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });

@@ -110,7 +110,7 @@ function profileStatements(connection: DuckDBConnection, log: (line: string) => 
     const t0 = Date.now();
     const result = await (run as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
     const ms = Date.now() - t0;
-    if (ms >= Number(process.env.PIPELINE_PROFILE_MS ?? 50)) log(`profile  ${ms} ms: ${sql.replace(/\s+/g, ' ').trim().slice(0, 110)}`);
+    if (ms >= Number(process.env.PIPELINE_PROFILE_MS ?? 50)) log(`profile  ${ms} ms: ${sql.replace(/\s+/g, ' ').trim().slice(0, Number(process.env.PIPELINE_PROFILE_CHARS ?? 110))}`);
     return result;
   }) as typeof connection.run;
 }
