@@ -11,10 +11,15 @@
  *   5. the other way round, store then check: read_csv straight into a stored table and, in the
  *      same transaction, the one check no load can skip (is a natural key given twice?) over the
  *      rows not yet committed, then the commit;
- *   6. that check over the committed table of (1), for comparison.
+ *   6. that check over the committed table of (1), for comparison;
+ *   7. store then check, keeping each row's line as CONTRACT §5 asks: read_csv inserted into an
+ *      empty stored table, then each row's line set from its row id (the rows a transaction has
+ *      not yet committed are numbered in the order they were inserted, which is file order), the
+ *      key checked, the commit. DuckDB's reader gives no line numbers of its own.
  *
  * (2) + (3) against (1) is the floor of a check-then-store design, before any check is made;
- * (5) against (1) is the floor of a store-then-check design, with only the key checked.
+ * (5) against (1) is the floor of a store-then-check design, with only the key checked, and (7)
+ * the same with every row's line kept.
  *
  *   npx tsx bench/floor.ts [--rows 1000000]
  */
@@ -82,7 +87,23 @@ await timed('5c. commit', 'commit');
 const storeThenCheck = (performance.now() - t0) / 1000;
 console.log(`${'5. store, check the key, commit'.padEnd(58)} ${storeThenCheck.toFixed(2)} s`);
 await timed('6. repeated keys counted over the committed table of 1', repeatedKeys('direct'));
+await connection.run(`create table lined as select *, NULL::BIGINT as source_line from ${read} limit 0`);
+const t7 = performance.now();
+await connection.run('begin transaction');
+const inserted = await timed('7a. read_csv inserted into an empty stored table', `insert into lined select *, NULL from ${read}`);
+const lined = await timed('7b. each row\'s line set from its row id', `update lined set source_line = rowid - (select min(rowid) from lined) + 2`);
+await timed('7c. repeated keys counted over those rows', repeatedKeys('lined'));
+const committed = await timed('7d. commit', 'commit');
+const linedStore = (performance.now() - t7) / 1000;
+console.log(`${'7. store, number the lines, check the key, commit'.padEnd(58)} ${linedStore.toFixed(2)} s`);
+// The lines must be the file's: its first and last data rows, against what the reader read there.
+const [ends] = (await connection.runAndReadAll(`select
+  (select application_id from lined where source_line = 2) = (select application_id from direct where rowid = 0) as first_ok,
+  (select application_id from lined where source_line = ${rows + 1}) = (select application_id from direct where rowid = ${rows - 1}) as last_ok,
+  (select count(distinct source_line) from lined) = ${rows} as all_numbered`)).getRowObjects();
+if (!ends!.first_ok || !ends!.last_ok || !ends!.all_numbered) console.log(`7. the lines are not the file's: ${JSON.stringify(ends)}`);
 console.log(`(2 + 3) ÷ 1: ${((temp + copy) / direct).toFixed(2)}×: the floor of reading into a table, checking, then storing`);
 console.log(`5 ÷ 1: ${(storeThenCheck / direct).toFixed(2)}×: the floor of storing, then checking the key alone (5a ${stored.toFixed(2)} s, 5b ${checked.toFixed(2)} s)`);
+console.log(`7 ÷ 1: ${(linedStore / direct).toFixed(2)}×: the same, with every row's line kept (7a ${inserted.toFixed(2)} s, 7b ${lined.toFixed(2)} s, 7d ${committed.toFixed(2)} s)`);
 closeWarehouse(warehouse);
 for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
