@@ -12,8 +12,13 @@ import { createReadStream } from 'node:fs';
 export interface RecordCount {
   /** Data records below the header, blank ones included. */
   records: number;
-  /** Of those, the records that are empty lines. */
+  /** Of those, the records that are empty lines, or lines of only spaces and tabs. */
   blank: number;
+  /**
+   * Where those blank records stand: each one's line, counted from 0 at the first line below the
+   * header (CSV only). The reader's copy that keeps blank lines fills exactly these lines.
+   */
+  blankLines?: number[];
   /** Records whose quoted cells run over more than one line (or seem to: a quote never closed). */
   multiline?: number;
   /** The kinds of line break seen outside quotes, as bits (LINE_BREAK): DuckDB's reader cannot take a mix. */
@@ -35,6 +40,7 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
+const TAB = 0x09;
 /** DuckDB's own limit on one record (max_line_size); a longer "record" is a quote that never closed. */
 const MAX_RECORD = 10_000_000;
 
@@ -54,6 +60,19 @@ function breakLength(buf: Uint8Array, i: number): number {
   if (buf[i] === LF) return 1;
   if (buf[i] === CR) return buf[i + 1] === LF ? 2 : 1;
   return 0;
+}
+
+/** Whether the line `buf[from, to)` holds nothing, or only spaces and tabs. */
+function isBlankLine(buf: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (buf[i] !== SPACE && buf[i] !== TAB) return false;
+  return true;
+}
+
+/** How many lines `buf[from, to)` spans, `to` being just after a line break or the buffer's end. */
+function linesSpanned(buf: Uint8Array, from: number, to: number): number {
+  let lines = 0;
+  for (let i = from; i < to; i++) if (buf[i] === LF || (buf[i] === CR && buf[i + 1] !== LF)) lines++;
+  return to > from && breakLength(buf, to - 1) === 0 ? lines + 1 : lines;
 }
 
 /**
@@ -112,6 +131,9 @@ class CsvRecordCounter {
   records = 0;
   blank = 0;
   multiline = 0;
+  readonly blankLines: number[] = [];
+  /** The line the next record starts on, counted from 0 at the first line below the header. */
+  private line = 0;
   /** The kinds of line break seen outside quotes, as LINE_BREAK bits. */
   private breakKinds = 0;
   private carry: Buffer = Buffer.alloc(0);
@@ -128,7 +150,7 @@ class CsvRecordCounter {
   /** Counts what is left at the end of the file. */
   end(): RecordCount {
     if (this.carry.length > 0) this.scan(this.carry, true);
-    return { records: this.records, blank: this.blank, multiline: this.multiline, lineBreaks: this.breakKinds };
+    return { records: this.records, blank: this.blank, blankLines: this.blankLines, multiline: this.multiline, lineBreaks: this.breakKinds };
   }
 
   /** Counts records from the start of `buf`; returns where the first unfinished one starts. */
@@ -148,7 +170,11 @@ class CsvRecordCounter {
       if (lineEnd >= 0) this.breakKinds |= buf[lineEnd] === LF ? LINE_BREAK.lf : buf[lineEnd + 1] === LF ? LINE_BREAK.crlf : LINE_BREAK.cr;
       if (nextQuote < 0 || nextQuote >= lineStop) {
         this.records++;
-        if (lineStop === pos) this.blank++;
+        if (lineStop === pos || ((buf[pos] === SPACE || buf[pos] === TAB) && isBlankLine(buf, pos, lineStop))) {
+          this.blank++;
+          this.blankLines.push(this.line);
+        }
+        this.line++;
         pos = next;
         continue;
       }
@@ -158,7 +184,9 @@ class CsvRecordCounter {
       if (record.multiline) this.multiline++;
       // A record over several lines stands only when it is well quoted and has the header's shape;
       // otherwise its first line is the bad one, and counting goes on at the next line.
-      pos = record.multiline && (!record.wellQuoted || record.fields !== this.fields) ? next : record.end;
+      const end = record.multiline && (!record.wellQuoted || record.fields !== this.fields) ? next : record.end;
+      this.line += end === next ? 1 : linesSpanned(buf, pos, end);
+      pos = end;
     }
     return pos;
   }

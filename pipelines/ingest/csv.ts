@@ -176,16 +176,26 @@ export async function copyFrom(source: string, target: string, offset: number): 
 
 /**
  * DuckDB skips blank lines, which would shift every later line number. Writes a copy of `path`
- * in which each blank line outside a quoted cell is a row of empty cells (counted as blank, not
- * lost), streaming, so that a file of any size can be handled.
+ * in which each blank line is a row of empty cells (counted as blank, not lost), streaming, so
+ * that a file of any size can be handled. The blank lines below the header are the ones the
+ * independent count found (`blankLines`, counted from `dataLine`, the first line below the
+ * header): it follows quotes as the reader does, so a quote never closed does not hide the blank
+ * lines after it, and a line of only spaces and tabs is blank too. Above the header, an empty line
+ * is filled as it stands (there are no quotes there: a file with any is read from its data on).
  */
-export async function keepBlankLines(path: string, copy: string, delimiter: string, columns: number): Promise<void> {
+export async function keepBlankLines(
+  path: string, copy: string, delimiter: string, columns: number, dataLine: number, blankLines: readonly number[],
+): Promise<void> {
   const filler = Buffer.from(delimiter.repeat(Math.max(columns - 1, 1)));
   const out = createWriteStream(copy);
-  let inQuote = false;
-  // Whether the last byte written ended a line (a blank line follows directly), and a CR pending.
+  let line = 0;
+  let next = 0; // the next of blankLines to fill
   let atLineStart = true;
   let pendingCr = false;
+  // A listed line is held back until its line break shows it holds only spaces and tabs; then it
+  // becomes the filler, otherwise it is written as it stands (and loads as the row it is).
+  let holding = false;
+  let held: Buffer[] = [];
   for await (const chunk of createReadStream(path, { highWaterMark: 8 << 20 }) as AsyncIterable<Buffer>) {
     const parts: Buffer[] = [];
     let from = 0;
@@ -195,21 +205,43 @@ export async function keepBlankLines(path: string, copy: string, delimiter: stri
         pendingCr = false;
         if (b === 0x0a) continue; // CR LF: one line break
       }
-      if (b === 0x22) inQuote = !inQuote;
-      if (inQuote || (b !== 0x0a && b !== 0x0d)) {
-        atLineStart = false;
-        continue;
-      }
+      const isBreak = b === 0x0a || b === 0x0d;
       if (atLineStart) {
-        parts.push(chunk.subarray(from, i), filler);
-        from = i;
+        atLineStart = false;
+        while (next < blankLines.length && blankLines[next]! + dataLine < line) next++;
+        if (line >= dataLine && blankLines[next] === line - dataLine) {
+          parts.push(chunk.subarray(from, i));
+          from = i;
+          holding = true;
+        } else if (line < dataLine && isBreak) {
+          parts.push(chunk.subarray(from, i), filler);
+          from = i;
+        }
       }
-      atLineStart = true;
-      if (b === 0x0d) pendingCr = true;
+      if (holding) {
+        if (isBreak) {
+          parts.push(filler);
+          from = i;
+          holding = false;
+          held = [];
+        } else if (b !== 0x20 && b !== 0x09) {
+          parts.push(...held);
+          held = [];
+          holding = false;
+        }
+      }
+      if (isBreak) {
+        atLineStart = true;
+        line++;
+        if (b === 0x0d) pendingCr = true;
+      }
     }
-    parts.push(chunk.subarray(from));
+    if (holding) held.push(Buffer.from(chunk.subarray(from)));
+    else parts.push(chunk.subarray(from));
     if (!out.write(Buffer.concat(parts))) await once(out, 'drain');
   }
+  // A last line of spaces with no line break after it.
+  if (holding) out.write(filler);
   out.end();
   await once(out, 'finish');
 }

@@ -247,7 +247,7 @@ async function readCsv(
     }
     if (counted.blank > 0) {
       const copy = join(tmpDir, `${key}.blank-lines.csv`);
-      await keepBlankLines(path, copy, header.delimiter, header.cells.length);
+      await keepBlankLines(path, copy, header.delimiter, header.cells.length, skip > 0 ? linesAbove : 0, counted.blankLines ?? []);
       path = copy;
     }
     await createRejectsTable(connection, rejectsTable);

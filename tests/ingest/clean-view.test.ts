@@ -44,6 +44,8 @@ const drops = [
   ['blank, short and wrapped lines', ['tests/fixtures/lines']],
   ['the sample drop with deliberately bad rows, over the quarter before it', ['data/sample/1394-Q1', 'data/sample/1394-Q2']],
   ['a line whose quote never closes', ['tests/fixtures/nothing-lost/unclosed']],
+  ['a quote never closed, then a blank line', ['tests/fixtures/nothing-lost/unclosed-then-blank']],
+  ['lines of only spaces and tabs', ['tests/fixtures/nothing-lost/spaces-only']],
   ['a cell over two lines, with bad numbers and Persian digits below it', ['tests/fixtures/typed/multiline']],
 ] as const;
 

@@ -34,6 +34,43 @@ describe('a line whose quote never closes costs that line only', () => {
   });
 });
 
+describe('a quote never closed, then a blank line further down', () => {
+  it('still costs its own line only: the blank line after it is counted blank and the rows after that load', async () => {
+    const db = tempWarehouse();
+    const summary = await load([`${FIXTURES}/unclosed-then-blank`], db);
+    const [file] = summary.files;
+    expect(unaccounted(summary)).toEqual([]);
+    // The unclosed fixture's 7 records, a blank line (line 9) and one more row (line 10).
+    expect([file!.rowsRead, file!.rowsNew, file!.rowsQuarantined, file!.rowsBlank, file!.error]).toEqual([9, 7, 1, 1, undefined]);
+    expect(await rows(db, `select source_line from quarantine`)).toEqual([{ source_line: 3 }]);
+    expect(await rows(db, `select source_line, notification_id, bank from allocations order by source_line`)).toEqual([
+      { source_line: 2, notification_id: 'U-1', bank: 'mellat' },
+      { source_line: 4, notification_id: 'U-3', bank: 'melli' },
+      { source_line: 5, notification_id: 'U-4', bank: 'melli' },
+      { source_line: 6, notification_id: 'U-5', bank: 'saderat' },
+      { source_line: 7, notification_id: 'U-6 b', bank: 'post' },
+      { source_line: 8, notification_id: 'U-7', bank: 'post' },
+      { source_line: 10, notification_id: 'U-5', bank: 'melli' },
+    ]);
+  });
+});
+
+describe('a line of only spaces and tabs', () => {
+  it('is a blank line, as an empty one is, whether or not a line break ends it (CR LF file)', async () => {
+    const db = tempWarehouse();
+    const summary = await load([`${FIXTURES}/spaces-only`], db);
+    expect(unaccounted(summary)).toEqual([]);
+    // Lines 3 (spaces), 5 (a tab between spaces), 6 (empty) and 8 (spaces, the file's end).
+    expect(summary.files.map((f) => [f.rowsRead, f.rowsNew, f.rowsQuarantined, f.rowsBlank])).toEqual([[7, 3, 0, 4]]);
+    expect(await rows(db, `select source_line, notification_id from allocations order by source_line`)).toEqual([
+      { source_line: 2, notification_id: 'W-1' },
+      { source_line: 4, notification_id: 'W-2' },
+      { source_line: 7, notification_id: 'W-3' },
+    ]);
+    expect(await rows(db, `select count(*)::INTEGER as n from quarantine`)).toEqual([{ n: 0 }]);
+  });
+});
+
 describe('records of a JSON array written on one line', () => {
   it('are numbered, so that an identical copy loads once with a warning naming record 3', async () => {
     const db = tempWarehouse();
