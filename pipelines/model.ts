@@ -1,13 +1,13 @@
 /**
  * Rebuilds the SQL models (sql/staging → sql/intermediate → sql/marts) in the order their own
- * references give, then runs the data tests beside them and stores the results in
+ * references give, after the macros they call (sql/macros/), then runs the data tests beside them and stores the results in
  * `data_test_results`. Runs inside the caller's transaction: it never begins or commits one.
  */
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, queryRows } from './db.ts';
 import { writeCalendar } from './model/calendar.ts';
-import { planModels, type Layer, type Materialization } from './model/graph.ts';
+import { discoverMacros, planModels, type Layer, type Materialization } from './model/graph.ts';
 import { readModelTests, runModelTests, storeTestResults, type DataTestResult } from './model/tests.ts';
 import { DATASET_NAMES } from './schema/datasets.ts';
 
@@ -47,7 +47,9 @@ export interface ModelBuildReport {
 export async function buildModels(connection: DuckDBConnection, options: ModelBuildOptions = {}): Promise<ModelBuildReport> {
   const started = performance.now();
   const progress = options.onProgress ?? (() => {});
-  const plan = planModels(options.sqlDir ?? DEFAULT_SQL_DIR);
+  const sqlDir = options.sqlDir ?? DEFAULT_SQL_DIR;
+  const plan = planModels(sqlDir);
+  const macros = discoverMacros(sqlDir);
   // Read every tests file before building, so a malformed one fails fast.
   const testsByModel = new Map(plan.filter((m) => m.testsPath).map((m) => [m.name, readModelTests(m.testsPath!, m.file.replace(/\.sql$/, '.tests.json'))]));
 
@@ -55,6 +57,14 @@ export async function buildModels(connection: DuckDBConnection, options: ModelBu
   // Asked before building: inside the caller's transaction, nothing can be queried after a failure.
   const drops = options.loadId === undefined ? [] : await loadedDrops(connection, options.loadId);
   const existing = await catalog(connection);
+  // The macros the models call (sql/macros/), written again on every build as the models are.
+  for (const macro of macros) {
+    try {
+      await connection.run(macro.sql);
+    } catch (error) {
+      throw new Error(`${macro.file}: ${(error as Error).message.split('\n')[0]!.trim()}`);
+    }
+  }
   const models: ModelResult[] = [];
   for (const model of plan) {
     const t0 = performance.now();

@@ -139,6 +139,25 @@ function materializationOf(sql: string, layer: Layer, file: string): Materializa
   return setting;
 }
 
+/** The folder of `sqlDir` that holds SQL macros the models call, not models. */
+export const MACROS_DIR = 'macros';
+
+/** A file of `create macro` statements under sql/macros/. */
+export interface MacroFile {
+  /** Path relative to the project (or to the sql dir's parent), as shown in messages. */
+  file: string;
+  sql: string;
+}
+
+/** The macro files under `sqlDir`/macros, sorted: the build runs them before any model. */
+export function discoverMacros(sqlDir: string): MacroFile[] {
+  const shownFrom = join(sqlDir, '..');
+  return sqlFiles(join(sqlDir, MACROS_DIR)).map((path) => ({
+    file: relative(shownFrom, path).split(sep).join('/'),
+    sql: readFileSync(path, 'utf8').replace(/^\ufeff/, ''),
+  }));
+}
+
 /** Reads every model under `sqlDir`; a misplaced or misnamed file is an error naming it. */
 export function discoverModels(sqlDir: string): ModelFile[] {
   const shownFrom = join(sqlDir, '..');
@@ -147,6 +166,7 @@ export function discoverModels(sqlDir: string): ModelFile[] {
   for (const path of sqlFiles(sqlDir)) {
     const file = relative(shownFrom, path).split(sep).join('/');
     const layer = relative(sqlDir, path).split(sep)[0] as Layer;
+    if ((layer as string) === MACROS_DIR) continue;
     if (!LAYERS.includes(layer)) throw new Error(`${file}: a model must sit in one of sql/${LAYERS.join(', sql/')}`);
     const name = path.slice(path.lastIndexOf(sep) + 1, -'.sql'.length);
     if (!name.startsWith(LAYER_PREFIX[layer]) || !MODEL_NAME.test(name)) {

@@ -54,30 +54,17 @@ counted as (
     from counting_keys
 ),
 
-capped as (
-    -- As mart_gap_stages: least() skips NULLs, so an unknown earlier stage does not cap.
-    select
-        *,
-        allocated_amount - disbursed_amount as absorption_gap,
-        case when referred_amount is not null and allocated_amount is not null
-            then least(referred_amount, allocated_amount) end as referred_capped,
-        case when approved_amount is not null and allocated_amount is not null
-            then least(approved_amount, allocated_amount, referred_amount) end as approved_capped,
-        case when contracted_amount is not null and allocated_amount is not null
-            then least(contracted_amount, allocated_amount, referred_amount, approved_amount) end as contracted_capped,
-        case when disbursed_amount is not null and allocated_amount is not null
-            then least(disbursed_amount, allocated_amount, referred_amount, approved_amount, contracted_amount) end as disbursed_capped
-    from counted
-),
-
 parts as (
+    -- Split as mart_gap_stages splits a key's quarter (sql/macros/gap_split.sql).
     select
-        *,
-        allocated_amount - referred_capped as not_referred_amount,
-        referred_capped - approved_capped as not_approved_amount,
-        approved_capped - contracted_capped as not_contracted_amount,
-        contracted_capped - disbursed_capped as not_disbursed_amount
-    from capped
+        * exclude (gap),
+        gap.*
+    from (
+        select
+            *,
+            gap_split(allocated_amount, referred_amount, approved_amount, contracted_amount, disbursed_amount) as gap
+        from counted
+    )
 ),
 
 unit_gaps as (
@@ -89,9 +76,7 @@ unit_gaps as (
         sum(not_approved_amount) as not_approved_amount,
         sum(not_contracted_amount) as not_contracted_amount,
         sum(not_disbursed_amount) as not_disbursed_amount,
-        sum(absorption_gap
-            - coalesce(not_referred_amount, 0) - coalesce(not_approved_amount, 0)
-            - coalesce(not_contracted_amount, 0) - coalesce(not_disbursed_amount, 0)) as residual_amount,
+        sum(residual_amount) as residual_amount,
         count(absorption_gap) as known_part_count,
         count(*) filter (where absorption_gap is null and allocated_amount is not null) as unknown_part_count
     from parts

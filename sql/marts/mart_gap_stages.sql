@@ -8,29 +8,18 @@ with key_quarters as (
     select * from int_absorption_quarters
 ),
 
-capped as (
-    -- least() skips NULLs: an unknown earlier stage does not cap; an unknown stage stays unknown.
+split as (
+    -- The split is sql/macros/gap_split.sql, shared with mart_gap_by_unit.
     select
         *,
-        allocated_amount - disbursed_amount as absorption_gap,
-        case when referred_amount is not null and allocated_amount is not null
-            then least(referred_amount, allocated_amount) end as referred_capped,
-        case when approved_amount is not null and allocated_amount is not null
-            then least(approved_amount, allocated_amount, referred_amount) end as approved_capped,
-        case when contracted_amount is not null and allocated_amount is not null
-            then least(contracted_amount, allocated_amount, referred_amount, approved_amount) end as contracted_capped,
-        case when disbursed_amount is not null and allocated_amount is not null
-            then least(disbursed_amount, allocated_amount, referred_amount, approved_amount, contracted_amount) end as disbursed_capped
+        gap_split(allocated_amount, referred_amount, approved_amount, contracted_amount, disbursed_amount) as gap
     from key_quarters
 ),
 
 parts as (
     select
-        *,
-        allocated_amount - referred_capped as not_referred_amount,
-        referred_capped - approved_capped as not_approved_amount,
-        approved_capped - contracted_capped as not_contracted_amount,
-        contracted_capped - disbursed_capped as not_disbursed_amount,
+        * exclude (gap),
+        gap.*,
         allocated_amount is not null
             and referred_amount is not null and approved_amount is not null
             and contracted_amount is not null and disbursed_amount is not null
@@ -39,7 +28,7 @@ parts as (
             and disbursed_amount <= contracted_amount
             and disbursed_amount <= allocated_amount
             as is_funnel_consistent
-    from capped
+    from split
 ),
 
 final as (
@@ -64,10 +53,7 @@ final as (
         not_approved_amount,
         not_contracted_amount,
         not_disbursed_amount,
-        absorption_gap
-            - coalesce(not_referred_amount, 0) - coalesce(not_approved_amount, 0)
-            - coalesce(not_contracted_amount, 0) - coalesce(not_disbursed_amount, 0)
-            as residual_amount,
+        residual_amount,
         is_funnel_consistent
     from parts
 )
