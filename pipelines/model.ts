@@ -1,7 +1,8 @@
 /**
  * Rebuilds the SQL models (sql/staging → sql/intermediate → sql/marts) in the order their own
- * references give, after the macros they call (sql/macros/), then runs the data tests beside them and stores the results in
- * `data_test_results`. Runs inside the caller's transaction: it never begins or commits one.
+ * references give, after the macros they call (sql/macros/), then runs the data tests beside them
+ * and stores the results in `data_test_results`. Runs inside the caller's transaction: it never
+ * begins or commits one.
  */
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
