@@ -32,7 +32,7 @@ import { APPLICATION_COLUMNS, writeApplicationsCsv } from './applications.ts';
 
 const spec = {
   name: 'npx tsx bench/floor.ts',
-  summary: 'DuckDB alone: read_csv into a stored table, against reading into a temporary table and copying it, and against storing first and then checking the natural key, with and without each row's line kept, on one generated applications file.',
+  summary: 'DuckDB alone: read_csv into a stored table, against reading into a temporary table and copying it, and against storing first and then checking the natural key, with and without the line of each row kept, on one generated applications file.',
   options: {
     rows: { value: 'N', help: 'rows of the generated applications file', default: '1000000' },
     out: { value: 'DIR', help: 'where the file and the database go', default: 'bench/out' },
