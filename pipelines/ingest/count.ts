@@ -85,6 +85,10 @@ function parseQuoted(buf: Uint8Array, start: number, delimiter: number, atEnd: b
   let multiline = false;
   let wellQuoted = true;
   const finish = (end: number): QuotedRecord => ({ end, multiline, wellQuoted, fields });
+  // Ends the record at the line break at `j`; a CR that is the buffer's last byte may be half of a
+  // CR LF whose LF comes with the next chunk, so the record waits for it.
+  const finishAtBreak = (j: number): QuotedRecord | undefined =>
+    (buf[j] === CR && j + 1 >= buf.length && !atEnd ? undefined : finish(j + breakLength(buf, j)));
   for (;;) {
     // At the start of a field: spaces may stand before an opening quote.
     let j = i;
@@ -110,7 +114,7 @@ function parseQuoted(buf: Uint8Array, start: number, delimiter: number, atEnd: b
         wellQuoted = false;
         while (j < buf.length && breakLength(buf, j) === 0) j++;
         if (j >= buf.length && !atEnd) return undefined;
-        return finish(j + breakLength(buf, j));
+        return finishAtBreak(j);
       }
     } else {
       while (j < buf.length && buf[j] !== delimiter && breakLength(buf, j) === 0) j++;
@@ -122,12 +126,12 @@ function parseQuoted(buf: Uint8Array, start: number, delimiter: number, atEnd: b
       i = j + 1;
       continue;
     }
-    return finish(j + breakLength(buf, j));
+    return finishAtBreak(j);
   }
 }
 
-/** A streaming counter of CSV records; feed it chunks, then call `end`. */
-class CsvRecordCounter {
+/** A streaming counter of CSV records; feed it chunks, then call `end` (exported for its tests). */
+export class CsvRecordCounter {
   records = 0;
   blank = 0;
   multiline = 0;

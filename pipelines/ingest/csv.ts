@@ -185,6 +185,7 @@ export async function copyFrom(source: string, target: string, offset: number): 
  */
 export async function keepBlankLines(
   path: string, copy: string, delimiter: string, columns: number, dataLine: number, blankLines: readonly number[],
+  chunkBytes = 8 << 20,
 ): Promise<void> {
   const filler = Buffer.from(delimiter.repeat(Math.max(columns - 1, 1)));
   const out = createWriteStream(copy);
@@ -196,7 +197,7 @@ export async function keepBlankLines(
   // becomes the filler, otherwise it is written as it stands (and loads as the row it is).
   let holding = false;
   let held: Buffer[] = [];
-  for await (const chunk of createReadStream(path, { highWaterMark: 8 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
     const parts: Buffer[] = [];
     let from = 0;
     for (let i = 0; i < chunk.length; i++) {
