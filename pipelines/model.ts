@@ -63,7 +63,7 @@ export async function buildModels(connection: DuckDBConnection, options: ModelBu
     try {
       await connection.run(macro.sql);
     } catch (error) {
-      throw new Error(`${macro.file}: ${(error as Error).message.split('\n')[0]!.trim()}`);
+      throw new Error(`${macro.file}: ${firstLine(error)}`);
     }
   }
   const models: ModelResult[] = [];
@@ -76,8 +76,7 @@ export async function buildModels(connection: DuckDBConnection, options: ModelBu
     try {
       await connection.run(`create or replace ${model.materialized} ${ident(model.name)} as\n${model.sql}`);
     } catch (error) {
-      // One line: DuckDB's message may carry the statement and a caret on further lines.
-      const reason = (error as Error).message.split('\n')[0]!.trim();
+      const reason = firstLine(error);
       const from = drops.length
         ? ` (the rows of this load came from ${drops.length > 1 ? 'drops' : 'drop'} ${drops.join(', ')})`
         : '';
@@ -104,6 +103,11 @@ export async function buildModels(connection: DuckDBConnection, options: ModelBu
   progress(`data tests: ${tests.length - failures.length} of ${tests.length} passed`);
   for (const failure of failures) progress(`  ${failure.severity} ${failure.model} ${failure.test}: ${failure.message}`);
   return { models, tests, failures, ms: Math.round(performance.now() - started) };
+}
+
+/** A DuckDB error in one line: its message may carry the statement and a caret on further lines. */
+function firstLine(error: unknown): string {
+  return (error as Error).message.split('\n')[0]!.trim();
 }
 
 /** The drop folders (the first part of source_file) of the rows load `loadId` brought, sorted. */

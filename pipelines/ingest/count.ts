@@ -174,7 +174,8 @@ export class CsvRecordCounter {
       if (lineEnd >= 0) this.breakKinds |= buf[lineEnd] === LF ? LINE_BREAK.lf : buf[lineEnd + 1] === LF ? LINE_BREAK.crlf : LINE_BREAK.cr;
       if (nextQuote < 0 || nextQuote >= lineStop) {
         this.records++;
-        if (lineStop === pos || ((buf[pos] === SPACE || buf[pos] === TAB) && isBlankLine(buf, pos, lineStop))) {
+        // Settled at the first byte for a line that holds anything.
+        if (isBlankLine(buf, pos, lineStop)) {
           this.blank++;
           this.blankLines.push(this.line);
         }
